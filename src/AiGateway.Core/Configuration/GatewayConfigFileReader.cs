@@ -1,0 +1,126 @@
+using System.Collections.Frozen;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace AiGateway.Core.Configuration;
+
+/// <summary>Reads gateway.yaml text into <see cref="GatewayConfigFile"/> DTOs: structure, types, unknown keys.</summary>
+public static class GatewayConfigFileReader
+{
+    private static readonly FrozenDictionary<string, KeyKind> RootKeys = Keys(
+        supported: ["providers", "routing"],
+        notYet: ["cost_management", "rbac", "roles", "users", "security", "caching", "metrics", "tracing", "health_checks", "instana", "alerts", "circuit_breaker"]);
+
+    private static readonly FrozenDictionary<string, KeyKind> ProviderKeys = Keys(
+        supported: ["name", "type", "endpoint", "api_key", "models", "priority"],
+        notYet: ["max_requests_per_minute", "circuit_breaker", "retry", "timeout"]);
+
+    private static readonly FrozenDictionary<string, KeyKind> RoutingKeys = Keys(
+        supported: ["strategy", "fallback_enabled", "fallback_on_errors", "retry_attempts", "retry_delay"],
+        notYet: ["rules", "canary"]);
+
+    /// <summary>Parses YAML text. Problems go to <paramref name="errors"/>; the DTO holds what could be read.</summary>
+    public static GatewayConfigFile Read(string yaml, string fileName, Func<string, string?> environment, List<ConfigError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        var file = new GatewayConfigFile { FileName = fileName };
+        var nodes = new YamlNodes(fileName, errors, environment, file.Lines);
+        var stream = new YamlStream();
+        try
+        {
+            using var reader = new StringReader(yaml);
+            stream.Load(reader);
+        }
+        catch (YamlException e)
+        {
+            errors.Add(new ConfigError(fileName, string.Empty, $"not valid YAML: {e.Message}", ConfigSeverity.Error, (int)e.Start.Line));
+            return file;
+        }
+
+        if (stream.Documents.Count == 0)
+        {
+            errors.Add(new ConfigError(fileName, string.Empty, "the file is empty; expected a mapping with 'providers'"));
+            return file;
+        }
+
+        nodes.Mapping(string.Empty, stream.Documents[0].RootNode, RootKeys, (key, value) =>
+        {
+            switch (key)
+            {
+                case "providers":
+                    file.Providers = ReadProviders(nodes, value);
+                    break;
+                case "routing":
+                    file.Routing = ReadRouting(nodes, value);
+                    break;
+            }
+        });
+        return file;
+    }
+
+    private static List<ProviderConfigFile>? ReadProviders(YamlNodes nodes, YamlNode node)
+    {
+        if (node is not YamlSequenceNode sequence)
+        {
+            nodes.Error("providers", node, "expected a list of providers");
+            return null;
+        }
+
+        var providers = new List<ProviderConfigFile>(sequence.Children.Count);
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var path = YamlNodes.Item("providers", i);
+            var provider = new ProviderConfigFile();
+            nodes.Mapping(path, sequence.Children[i], ProviderKeys, (key, value) =>
+            {
+                var keyPath = YamlNodes.Child(path, key);
+                switch (key)
+                {
+                    case "name": provider.Name = nodes.String(keyPath, value); break;
+                    case "type": provider.Type = nodes.String(keyPath, value); break;
+                    case "endpoint": provider.Endpoint = nodes.String(keyPath, value); break;
+                    case "api_key": provider.ApiKey = nodes.String(keyPath, value); break;
+                    case "models": provider.Models = nodes.StringList(keyPath, value); break;
+                    case "priority": provider.Priority = nodes.Int(keyPath, value); break;
+                }
+            });
+            providers.Add(provider);
+        }
+
+        return providers;
+    }
+
+    private static RoutingConfigFile ReadRouting(YamlNodes nodes, YamlNode node)
+    {
+        var routing = new RoutingConfigFile();
+        nodes.Mapping("routing", node, RoutingKeys, (key, value) =>
+        {
+            var path = YamlNodes.Child("routing", key);
+            switch (key)
+            {
+                case "strategy": routing.Strategy = nodes.String(path, value); break;
+                case "fallback_enabled": routing.FallbackEnabled = nodes.Bool(path, value); break;
+                case "fallback_on_errors": routing.FallbackOnErrors = nodes.StringList(path, value); break;
+                case "retry_attempts": routing.RetryAttempts = nodes.Int(path, value); break;
+                case "retry_delay": routing.RetryDelay = nodes.String(path, value); break;
+            }
+        });
+        return routing;
+    }
+
+    private static FrozenDictionary<string, KeyKind> Keys(string[] supported, string[] notYet)
+    {
+        var keys = new Dictionary<string, KeyKind>(StringComparer.Ordinal);
+        foreach (var key in supported)
+        {
+            keys[key] = KeyKind.Supported;
+        }
+
+        foreach (var key in notYet)
+        {
+            keys[key] = KeyKind.NotSupportedYet;
+        }
+
+        return keys.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Collections.Frozen;
+using AiGateway.Core.Configuration;
+
+namespace AiGateway.Core.Translation;
+
+/// <summary>The translators this build has, by client endpoint and provider schema.</summary>
+public sealed class TranslatorRegistry
+{
+    private readonly FrozenDictionary<(EndpointKind, ApiSchema), ITranslator> _translators;
+
+    /// <summary>Creates the registry with every translator of this build.</summary>
+    public TranslatorRegistry()
+    {
+        var chat = new OpenAiToOpenAiTranslator(EndpointKind.ChatCompletions);
+        var embeddings = new OpenAiToOpenAiTranslator(EndpointKind.Embeddings);
+        _translators = new Dictionary<(EndpointKind, ApiSchema), ITranslator>
+        {
+            [(EndpointKind.ChatCompletions, ApiSchema.OpenAi)] = chat,
+            [(EndpointKind.ChatCompletions, ApiSchema.OpenAiCompatible)] = chat,
+            [(EndpointKind.Embeddings, ApiSchema.OpenAi)] = embeddings,
+            [(EndpointKind.Embeddings, ApiSchema.OpenAiCompatible)] = embeddings,
+        }.ToFrozenDictionary();
+    }
+
+    /// <summary>True when some endpoint can be translated to <paramref name="schema"/>.</summary>
+    public bool Supports(ApiSchema schema) => _translators.Keys.Any(k => k.Item2 == schema);
+
+    /// <summary>Finds the translator for an endpoint and provider schema.</summary>
+    public bool TryGet(EndpointKind endpoint, ApiSchema schema, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ITranslator? translator) =>
+        _translators.TryGetValue((endpoint, schema), out translator);
+}

@@ -1,0 +1,42 @@
+using AiGateway.Core.Configuration;
+using AiGateway.Core.Translation;
+using AiGateway.ExtProc.Processing;
+using AiGateway.ExtProc.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AiGateway.ExtProc.Hosting;
+
+/// <summary>Registers and maps the ext_proc service.</summary>
+public static class ExtProcServiceCollectionExtensions
+{
+    /// <summary>Adds the ext_proc gRPC service and what it needs. Every piece is registered with TryAdd.</summary>
+    public static IServiceCollection AddExtProc(this IServiceCollection services, GatewayConfigStore configStore, ExtProcOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(configStore);
+        services.TryAddSingleton(options);
+        services.TryAddSingleton<TranslatorRegistry>();
+        services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton(sp => new ExchangeStore(sp.GetRequiredService<TimeProvider>(), options.ExchangeMaxAge));
+        services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = options.MaxGrpcMessageBytes;
+            grpc.MaxSendMessageSize = options.MaxGrpcMessageBytes;
+            grpc.EnableDetailedErrors = false;
+        });
+        services.AddGrpcHealthChecks();
+        return services;
+    }
+
+    /// <summary>Maps the ext_proc gRPC service and the gRPC health service.</summary>
+    public static IEndpointRouteBuilder MapExtProc(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<ExternalProcessorService>();
+        endpoints.MapGrpcHealthChecksService();
+        return endpoints;
+    }
+}

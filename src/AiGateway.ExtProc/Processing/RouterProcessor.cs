@@ -1,0 +1,317 @@
+using System.Buffers;
+using System.Globalization;
+using AiGateway.Core.Configuration;
+using AiGateway.Core.Schemas.OpenAi;
+using AiGateway.Core.Translation;
+using AiGateway.ExtProc.Endpoints;
+using AiGateway.ExtProc.Envoy;
+using AiGateway.ExtProc.Telemetry;
+using Envoy.Extensions.Filters.Http.ExtProc.V3;
+using Envoy.Service.ExtProc.V3;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+
+namespace AiGateway.ExtProc.Processing;
+
+/// <summary>
+/// The router-level stream: once per HTTP request. Authenticates nothing yet, parses the body once,
+/// picks the primary provider, sets the routing headers and clears the route cache; on the way back it
+/// normalises errors, streams SSE, reads usage and writes the usage metadata at the end.
+/// </summary>
+internal sealed class RouterProcessor(
+    GatewayConfigStore configStore,
+    ExchangeStore exchanges,
+    TranslatorRegistry translators,
+    ExtProcOptions options,
+    GatewayMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger logger) : IExchangeProcessor
+{
+    public const string RequestIdHeader = "x-ai-gateway-request-id";
+    public const string ModelHeader = "x-ai-gateway-model";
+    public const string ProviderHeader = "x-ai-gateway-provider";
+    public const string PreferProviderHeader = "x-ai-gateway-prefer-provider";
+    public const string ProviderUsedHeader = "x-provider-used";
+    private const string GatewayHeaderPrefix = "x-ai-gateway-";
+
+    private ExchangeState? _state;
+    private IResponseTranslator? _responseTranslator;
+    private ArrayBufferWriter<byte>? _output;
+    private string? _preferHeader;
+    private int _status;
+    private bool _finished;
+
+    public ValueTask<ProcessingResponse> OnRequestHeadersAsync(ProcessingRequest request, CancellationToken cancellationToken)
+    {
+        var headers = request.RequestHeaders;
+        var path = HeaderMapReader.Get(headers.Headers, ":path") ?? "/";
+        var method = HeaderMapReader.Get(headers.Headers, ":method") ?? "GET";
+        var route = EndpointRegistry.Resolve(path, out var modelId);
+        var snapshot = configStore.Current;
+        var requestId = Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
+        _state = new ExchangeState(requestId, snapshot, route, timeProvider.GetTimestamp());
+
+        if (route == EndpointRoute.Unknown)
+        {
+            return Immediate(ClientError.UnsupportedPath(method, StripQuery(path)));
+        }
+
+        var allowed = EndpointRegistry.MethodOf(route);
+        if (!string.Equals(method, allowed, StringComparison.Ordinal))
+        {
+            return Immediate(ClientError.MethodNotAllowed(method, StripQuery(path), allowed));
+        }
+
+        switch (route)
+        {
+            case EndpointRoute.ModelsList:
+                return Reply(ImmediateResponses.Json(200, ModelsResponse.List(snapshot), requestId, "ai_gateway_models"));
+            case EndpointRoute.ModelGet:
+                return modelId is not null && !snapshot.ProvidersFor(modelId).IsEmpty
+                    ? Reply(ImmediateResponses.Json(200, ModelsResponse.One(snapshot, modelId), requestId, "ai_gateway_model"))
+                    : Immediate(ClientError.UnknownModel(modelId ?? string.Empty));
+        }
+
+        if (headers.EndOfStream)
+        {
+            return Immediate(new ClientError(400, "The request has no body; send a JSON object.", "invalid_request_error", null, "missing_body"));
+        }
+
+        _preferHeader = HeaderMapReader.Get(headers.Headers, PreferProviderHeader);
+        exchanges.Add(_state);
+
+        // Client-sent gateway headers and gateway credentials never travel on.
+        var mutation = new MutationBuilder().Set(RequestIdHeader, requestId);
+        foreach (var name in HeaderMapReader.NamesWithPrefix(headers.Headers, GatewayHeaderPrefix))
+        {
+            mutation.Remove(name);
+        }
+
+        return Reply(new ProcessingResponse
+        {
+            RequestHeaders = new HeadersResponse { Response = new CommonResponse { HeaderMutation = mutation.Build() } },
+        });
+    }
+
+    public ValueTask<ProcessingResponse> OnRequestBodyAsync(ProcessingRequest request, CancellationToken cancellationToken)
+    {
+        var state = _state;
+        var kind = state is null ? null : EndpointRegistry.KindOf(state.Route);
+        if (state is null || kind is null)
+        {
+            // A body we did not ask to route (stream started without headers): let it pass.
+            return Reply(new ProcessingResponse { RequestBody = new BodyResponse { Response = new CommonResponse() } });
+        }
+
+        var body = request.RequestBody.Body;
+        if (body.Length > options.MaxRequestBodyBytes)
+        {
+            return Immediate(ClientError.BodyTooLarge(options.MaxRequestBodyBytes));
+        }
+
+        // ByteString is immutable: keeping it is a zero-copy way to keep the original bytes.
+        var parsed = OpenAiRequestReader.Read(kind.Value, body.Memory, out var error);
+        if (parsed is null)
+        {
+            return Immediate(error!);
+        }
+
+        var candidates = state.Snapshot.ProvidersFor(parsed.Model);
+        if (candidates.IsEmpty)
+        {
+            return Immediate(ClientError.UnknownModel(parsed.Model));
+        }
+
+        var primary = Choose(candidates, parsed.PreferProvider ?? _preferHeader);
+        state.Request = parsed;
+        state.Primary = primary;
+
+        var mutation = new MutationBuilder()
+            .Set(ModelHeader, parsed.Model)
+            .Set(ProviderHeader, primary.Name);
+        return Reply(new ProcessingResponse
+        {
+            RequestBody = new BodyResponse
+            {
+                Response = new CommonResponse { HeaderMutation = mutation.Build(), ClearRouteCache = true },
+            },
+        });
+    }
+
+    public ValueTask<ProcessingResponse> OnResponseHeadersAsync(ProcessingRequest request, CancellationToken cancellationToken)
+    {
+        var headers = request.ResponseHeaders;
+        var state = _state;
+        _status = int.TryParse(HeaderMapReader.Get(headers.Headers, ":status"), NumberStyles.None, CultureInfo.InvariantCulture, out var status) ? status : 0;
+        var contentType = HeaderMapReader.Get(headers.Headers, "content-type");
+        var provider = state?.LastAttemptProvider;
+
+        _responseTranslator = CreateResponseTranslator(state, provider);
+        var decision = _responseTranslator.OnHeaders(_status, contentType, headers.EndOfStream);
+
+        var mutation = new MutationBuilder();
+        if (state is not null)
+        {
+            mutation.Set(RequestIdHeader, state.RequestId);
+        }
+
+        if (provider is not null)
+        {
+            mutation.Set(ProviderUsedHeader, provider.Name);
+        }
+
+        var common = new CommonResponse();
+        var reply = new ProcessingResponse { ResponseHeaders = new HeadersResponse { Response = common } };
+        if (decision.ContentType is not null)
+        {
+            mutation.Set("content-type", decision.ContentType);
+        }
+
+        if (decision.ReplacementBody is not null)
+        {
+            common.Status = CommonResponse.Types.ResponseStatus.ContinueAndReplace;
+            common.BodyMutation = new BodyMutation { Body = UnsafeByteOperations.UnsafeWrap(decision.ReplacementBody) };
+        }
+
+        if (decision.StreamBody)
+        {
+            // Restate both body modes: an override that leaves one out turns it off.
+            mutation.Remove("content-length");
+            reply.ModeOverride = new ProcessingMode
+            {
+                RequestBodyMode = ProcessingMode.Types.BodySendMode.Buffered,
+                ResponseBodyMode = ProcessingMode.Types.BodySendMode.Streamed,
+            };
+        }
+
+        common.HeaderMutation = mutation.Build();
+        if (headers.EndOfStream)
+        {
+            reply.DynamicMetadata = Finish();
+        }
+
+        return Reply(reply);
+    }
+
+    public ValueTask<ProcessingResponse> OnResponseBodyAsync(ProcessingRequest request, CancellationToken cancellationToken)
+    {
+        var body = request.ResponseBody;
+        var translator = _responseTranslator ??= CreateResponseTranslator(_state, _state?.LastAttemptProvider);
+        var output = _output ??= new ArrayBufferWriter<byte>(4096);
+        output.ResetWrittenCount();
+
+        var common = new CommonResponse();
+        if (translator.OnBody(body.Body.Span, body.EndOfStream, output))
+        {
+            // The reply is serialized before the next message is read, so the buffer can be reused after it.
+            common.BodyMutation = new BodyMutation { Body = ByteString.CopyFrom(output.WrittenSpan) };
+            if (_status >= 400)
+            {
+                // BUFFERED: the held headers take this mutation, and content-length must match the new body.
+                common.HeaderMutation = new MutationBuilder()
+                    .Set("content-type", "application/json")
+                    .Set("content-length", output.WrittenCount.ToString(CultureInfo.InvariantCulture))
+                    .Build();
+            }
+        }
+
+        var reply = new ProcessingResponse { ResponseBody = new BodyResponse { Response = common } };
+        if (body.EndOfStream)
+        {
+            reply.DynamicMetadata = Finish();
+        }
+
+        return Reply(reply);
+    }
+
+    public ProcessingResponse InternalError() =>
+        ImmediateResponses.OpenAiError(ClientError.Internal(_state?.RequestId ?? "unknown"), _state?.RequestId);
+
+    public void Dispose()
+    {
+        if (_state is not null)
+        {
+            exchanges.Remove(_state.RequestId);
+        }
+
+        _responseTranslator?.Dispose();
+        _responseTranslator = null;
+    }
+
+    private ProviderDefinition Choose(System.Collections.Immutable.ImmutableArray<ProviderDefinition> candidates, string? preferred)
+    {
+        if (preferred is not null)
+        {
+            foreach (var candidate in candidates)
+            {
+                if (string.Equals(candidate.Name, preferred, StringComparison.Ordinal))
+                {
+                    return candidate;
+                }
+            }
+
+            Log.PreferredProviderIgnored(logger, _state!.RequestId, preferred);
+        }
+
+        return candidates[0];
+    }
+
+    private IResponseTranslator CreateResponseTranslator(ExchangeState? state, ProviderDefinition? provider)
+    {
+        if (state?.Request is { } parsed && provider is not null && translators.TryGet(parsed.Endpoint, provider.Schema, out var translator))
+        {
+            return translator.CreateResponseTranslator(parsed);
+        }
+
+        // Local replies (Envoy's 413/504, no route) and anything we did not route: errors become OpenAI JSON.
+        return new OpenAiResponseTranslator(requestedStream: false, clientWantsUsage: true);
+    }
+
+    private Struct? Finish()
+    {
+        if (_finished || _state is null)
+        {
+            return null;
+        }
+
+        _finished = true;
+        var state = _state;
+        var usage = _responseTranslator?.Usage ?? default;
+        var provider = state.LastAttemptProvider?.Name;
+        var model = state.Request?.Model;
+        metrics.RequestCompleted(state.Route, model, provider, _status, usage, timeProvider.GetElapsedTime(state.StartedAt));
+        Log.RequestCompleted(logger, state.RequestId, model ?? "-", provider ?? "-", _status, state.Attempts, usage.InputTokens, usage.OutputTokens);
+
+        var fields = new Struct();
+        if (provider is not null)
+        {
+            fields.Fields["provider"] = Value.ForString(provider);
+        }
+
+        if (model is not null)
+        {
+            fields.Fields["model"] = Value.ForString(model);
+        }
+
+        fields.Fields["input_tokens"] = Value.ForNumber(usage.InputTokens);
+        fields.Fields["output_tokens"] = Value.ForNumber(usage.OutputTokens);
+        fields.Fields["total_tokens"] = Value.ForNumber(usage.TotalTokens);
+        fields.Fields["cached_input_tokens"] = Value.ForNumber(usage.CachedInputTokens);
+        return DynamicMetadataWriter.Build(fields);
+    }
+
+    private ValueTask<ProcessingResponse> Immediate(ClientError error)
+    {
+        _status = error.Status;
+        return Reply(ImmediateResponses.OpenAiError(error, _state?.RequestId));
+    }
+
+    private static ValueTask<ProcessingResponse> Reply(ProcessingResponse response) => ValueTask.FromResult(response);
+
+    private static string StripQuery(string path)
+    {
+        var query = path.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? path : path[..query];
+    }
+}

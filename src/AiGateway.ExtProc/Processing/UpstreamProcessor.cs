@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Globalization;
+using AiGateway.Core.Configuration;
+using AiGateway.Core.Translation;
+using AiGateway.Core.Upstreams;
+using AiGateway.ExtProc.Envoy;
+using AiGateway.ExtProc.Telemetry;
+using Envoy.Service.ExtProc.V3;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Logging;
+
+namespace AiGateway.ExtProc.Processing;
+
+/// <summary>
+/// The upstream-level stream: once per attempt. Finds the request's exchange, translates the kept
+/// original body for this attempt's provider, sets path, host and credentials, and answers
+/// CONTINUE_AND_REPLACE. Idempotent on headers: Envoy hands each retry the header map the previous
+/// attempt left behind.
+/// </summary>
+internal sealed class UpstreamProcessor(ExchangeStore exchanges, TranslatorRegistry translators, GatewayMetrics metrics, ILogger logger) : IExchangeProcessor
+{
+    /// <summary>The attribute expression, as configured in envoy.yaml, that names the attempt's provider.</summary>
+    public const string ProviderAttribute = "xds.upstream_host_metadata.filter_metadata['ai_gateway']['provider']";
+
+    /// <summary>Key of the attributes map Envoy fills for ext_proc.</summary>
+    public const string AttributesKey = "envoy.filters.http.ext_proc";
+
+    private static readonly string[] RoutingHeaders =
+    [
+        RouterProcessor.ModelHeader,
+        RouterProcessor.ProviderHeader,
+        RouterProcessor.PreferProviderHeader,
+        "x-ai-gateway-tags",
+    ];
+
+    private string? _requestId;
+
+    public ValueTask<ProcessingResponse> OnRequestHeadersAsync(ProcessingRequest request, CancellationToken cancellationToken)
+    {
+        var headers = request.RequestHeaders.Headers;
+        _requestId = HeaderMapReader.Get(headers, RouterProcessor.RequestIdHeader);
+        if (_requestId is null || !exchanges.TryGet(_requestId, out var state) || state.Request is not { } parsed)
+        {
+            Log.UnknownExchange(logger, _requestId ?? "-");
+            return Reply(ImmediateResponses.OpenAiError(
+                new ClientError(500, "The gateway lost track of this request between its router and upstream filters; extproc must run as one process beside each Envoy.", "server_error", null, "exchange_not_found"),
+                _requestId));
+        }
+
+        var providerName = ProviderOf(request) ?? HeaderMapReader.Get(headers, RouterProcessor.ProviderHeader);
+        if (providerName is null || !state.Snapshot.TryGetProvider(providerName, out var provider))
+        {
+            return Reply(ImmediateResponses.OpenAiError(
+                new ClientError(502, $"The upstream endpoint is not a configured provider ('{providerName ?? "none"}'); re-render envoy.yaml from gateway.yaml.", "server_error", null, "unknown_provider"),
+                state.RequestId));
+        }
+
+        if (!provider.Models.Contains(parsed.Model) || !translators.TryGet(parsed.Endpoint, provider.Schema, out var translator))
+        {
+            return Reply(ImmediateResponses.OpenAiError(
+                new ClientError(502, $"Provider '{provider.Name}' cannot serve model '{parsed.Model}' on this endpoint; re-render envoy.yaml from gateway.yaml.", "server_error", null, "provider_mismatch"),
+                state.RequestId));
+        }
+
+        var attempt = state.BeginAttempt(provider);
+        metrics.AttemptStarted(provider.Name, attempt);
+        if (attempt > 1)
+        {
+            Log.FallbackAttempt(logger, state.RequestId, attempt, provider.Name);
+        }
+
+        var body = new ArrayBufferWriter<byte>(parsed.Body.Length + 64);
+        var upstream = translator.TranslateRequest(parsed, provider, body);
+
+        var mutation = new MutationBuilder()
+            .Set(":path", upstream.Path)
+            .Set(":authority", provider.Authority);
+        foreach (var (name, value) in upstream.Headers)
+        {
+            mutation.Set(name, value);
+        }
+
+        foreach (var name in UpstreamHeaders.Credentials)
+        {
+            mutation.Remove(name);
+        }
+
+        foreach (var name in RoutingHeaders)
+        {
+            mutation.Remove(name);
+        }
+
+        var metadata = new Struct
+        {
+            Fields =
+            {
+                ["content_length"] = Value.ForNumber(body.WrittenCount),
+                ["upstream_provider"] = Value.ForString(provider.Name),
+                ["attempts"] = Value.ForNumber(attempt),
+            },
+        };
+
+        return Reply(new ProcessingResponse
+        {
+            RequestHeaders = new HeadersResponse
+            {
+                Response = new CommonResponse
+                {
+                    Status = CommonResponse.Types.ResponseStatus.ContinueAndReplace,
+                    HeaderMutation = mutation.Build(),
+                    BodyMutation = new BodyMutation { Body = UnsafeByteOperations.UnsafeWrap(body.WrittenMemory) },
+                },
+            },
+            DynamicMetadata = DynamicMetadataWriter.Build(metadata),
+        });
+    }
+
+    // The upstream filter only sends request headers (envoy.yaml); anything else passes unchanged.
+    public ValueTask<ProcessingResponse> OnRequestBodyAsync(ProcessingRequest request, CancellationToken cancellationToken) =>
+        Reply(new ProcessingResponse { RequestBody = new BodyResponse { Response = new CommonResponse() } });
+
+    public ValueTask<ProcessingResponse> OnResponseHeadersAsync(ProcessingRequest request, CancellationToken cancellationToken) =>
+        Reply(new ProcessingResponse { ResponseHeaders = new HeadersResponse { Response = new CommonResponse() } });
+
+    public ValueTask<ProcessingResponse> OnResponseBodyAsync(ProcessingRequest request, CancellationToken cancellationToken) =>
+        Reply(new ProcessingResponse { ResponseBody = new BodyResponse { Response = new CommonResponse() } });
+
+    public ProcessingResponse InternalError() =>
+        ImmediateResponses.OpenAiError(ClientError.Internal(_requestId ?? "unknown"), _requestId);
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>True when the first message carries the provider attribute only upstream filters are configured with.</summary>
+    public static bool HasUpstreamAttributes(ProcessingRequest request) => ProviderOf(request) is not null;
+
+    private static string? ProviderOf(ProcessingRequest request)
+    {
+        if (!request.Attributes.TryGetValue(AttributesKey, out var attributes)
+            || !attributes.Fields.TryGetValue(ProviderAttribute, out var value))
+        {
+            return null;
+        }
+
+        return value.KindCase switch
+        {
+            Value.KindOneofCase.StringValue when value.StringValue.Length > 0 => value.StringValue,
+            Value.KindOneofCase.NumberValue => value.NumberValue.ToString(CultureInfo.InvariantCulture),
+            _ => null,
+        };
+    }
+
+    private static ValueTask<ProcessingResponse> Reply(ProcessingResponse response) => ValueTask.FromResult(response);
+}

@@ -1,0 +1,62 @@
+using System.Diagnostics.Metrics;
+using AiGateway.Core.Tokens;
+using AiGateway.ExtProc.Endpoints;
+
+namespace AiGateway.ExtProc.Telemetry;
+
+/// <summary>Request, token and attempt counters (System.Diagnostics.Metrics; exported on /metrics).</summary>
+public sealed class GatewayMetrics : IDisposable
+{
+    /// <summary>The meter name to subscribe to.</summary>
+    public const string MeterName = "AiGateway.ExtProc";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _requests;
+    private readonly Counter<long> _tokens;
+    private readonly Counter<long> _attempts;
+    private readonly Counter<long> _fallbacks;
+    private readonly Histogram<double> _duration;
+
+    /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
+    public GatewayMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        _meter = meterFactory.Create(MeterName);
+        _requests = _meter.CreateCounter<long>("ai_gateway_requests", description: "Requests seen by the router-level filter, by endpoint, model, provider and status.");
+        _tokens = _meter.CreateCounter<long>("ai_gateway_tokens", description: "Tokens reported by providers, by provider, model and type (input, output, cached_input).");
+        _attempts = _meter.CreateCounter<long>("ai_gateway_provider_attempts", description: "Upstream attempts per provider (retries and fallbacks included).");
+        _fallbacks = _meter.CreateCounter<long>("ai_gateway_provider_failover", description: "Attempts after the first, i.e. retries and fallbacks, by the provider they went to.");
+        _duration = _meter.CreateHistogram<double>("ai_gateway_request_duration", unit: "s", description: "Time from request headers to the end of the response.");
+    }
+
+    internal void RequestCompleted(EndpointRoute route, string? model, string? provider, int status, TokenUsage usage, TimeSpan elapsed)
+    {
+        var endpoint = new KeyValuePair<string, object?>("endpoint", route.ToString());
+        var modelTag = new KeyValuePair<string, object?>("model", model ?? "none");
+        var providerTag = new KeyValuePair<string, object?>("provider", provider ?? "none");
+        _requests.Add(1, endpoint, modelTag, providerTag, new("status", status));
+        _duration.Record(elapsed.TotalSeconds, endpoint, providerTag);
+        if (usage.Reported)
+        {
+            _tokens.Add(usage.InputTokens, modelTag, providerTag, new("type", "input"));
+            _tokens.Add(usage.OutputTokens, modelTag, providerTag, new("type", "output"));
+            if (usage.CachedInputTokens > 0)
+            {
+                _tokens.Add(usage.CachedInputTokens, modelTag, providerTag, new("type", "cached_input"));
+            }
+        }
+    }
+
+    internal void AttemptStarted(string provider, int attempt)
+    {
+        var tag = new KeyValuePair<string, object?>("provider", provider);
+        _attempts.Add(1, tag);
+        if (attempt > 1)
+        {
+            _fallbacks.Add(1, tag);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _meter.Dispose();
+}
