@@ -47,7 +47,7 @@ public static partial class GatewayConfigValidator
         var list = context.File.Providers;
         if (list is null)
         {
-            if (!context.HasErrorAt("providers"))
+            if (!context.HasErrorAt("providers") && !context.HasErrorAt(string.Empty))
             {
                 context.Error("providers", "is required: list the LLM providers the gateway may call");
             }

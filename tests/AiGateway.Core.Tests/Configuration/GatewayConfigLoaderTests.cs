@@ -1,0 +1,101 @@
+using AiGateway.Core.Configuration;
+using AiGateway.TestKit;
+using Microsoft.Extensions.Time.Testing;
+
+namespace AiGateway.Core.Tests.Configuration;
+
+public sealed class GatewayConfigLoaderTests
+{
+    private static readonly Dictionary<string, string> Environment = new(StringComparer.Ordinal)
+    {
+        ["OPENAI_API_KEY"] = "sk-openai-test",
+        ["AZURE_OPENAI_API_KEY"] = "azure-test",
+        ["WATSONX_API_KEY"] = "watsonx-test",
+    };
+
+    private static GatewayConfigLoader Loader(Func<ApiSchema, bool>? supported = null) =>
+        new(supported ?? (s => s is ApiSchema.OpenAi or ApiSchema.OpenAiCompatible), name => Environment.GetValueOrDefault(name), new FakeTimeProvider());
+
+    [Fact]
+    public void Loads_the_seed_fallback_configuration()
+    {
+        // Arrange
+        var yaml = FixtureFiles.Text("Configuration", "seed-fallback.yaml");
+
+        // Act
+        var result = Loader().Load(yaml, "seed-fallback.yaml");
+
+        // Assert
+        Assert.True(result.Succeeded, string.Join('\n', result.Findings));
+        var snapshot = result.Snapshot;
+        Assert.Equal(["primary", "secondary", "fallback"], snapshot.Providers.Select(p => p.Name));
+        Assert.Equal("sk-openai-test", snapshot.Providers[0].ApiKey.Reveal());
+        Assert.Equal("/v1", snapshot.Providers[0].BasePath);
+        Assert.Equal("api.openai.com", snapshot.Providers[0].Authority);
+        Assert.Equal(["primary"], snapshot.ProvidersFor("gpt-4").Select(p => p.Name));
+        Assert.Equal(3, snapshot.Routing.RetryAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(1), snapshot.Routing.RetryDelay);
+        Assert.Equal(FallbackError.RateLimitExceeded | FallbackError.ServiceUnavailable | FallbackError.Timeout, snapshot.Routing.FallbackOn);
+    }
+
+    [Fact]
+    public void Reports_keys_and_provider_types_not_supported_yet_as_warnings()
+    {
+        var result = Loader().Load(FixtureFiles.Text("Configuration", "seed-fallback.yaml"), "seed-fallback.yaml");
+
+        var warnings = result.Warnings.Select(w => w.ToString()).ToList();
+        Assert.Contains("seed-fallback.yaml:12: warning: providers[0].max_requests_per_minute: 'max_requests_per_minute' is not supported yet and has no effect", warnings);
+        Assert.Contains("seed-fallback.yaml:14: warning: providers[1].type: provider type 'azure-openai' is not supported yet; provider 'secondary' is not used for routing", warnings);
+        Assert.Contains("seed-fallback.yaml:23: warning: providers[2].type: provider type 'watsonx' is not supported yet; provider 'fallback' is not used for routing", warnings);
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
+    public void Orders_providers_of_a_model_by_priority_then_file_order()
+    {
+        var yaml = """
+            providers:
+              - { name: c, type: openai, endpoint: "http://c/v1", models: [m], priority: 2 }
+              - { name: a, type: openai-compatible, endpoint: "http://a/v1", models: [m] }
+              - { name: b, type: openai, endpoint: "http://b:8080/v1/", models: [m], priority: 2 }
+              - { name: d, type: openai, endpoint: "http://d", models: [m], priority: 0 }
+            """;
+
+        var snapshot = Loader().Load(yaml, "order.yaml").Snapshot!;
+
+        Assert.Equal(["d", "c", "b", "a"], snapshot.ProvidersFor("m").Select(p => p.Name));
+        Assert.Equal("b:8080", snapshot.ProvidersFor("m")[2].Authority);
+        Assert.Equal("/v1", snapshot.ProvidersFor("m")[2].BasePath);
+        Assert.Equal(string.Empty, snapshot.ProvidersFor("m")[0].BasePath);
+        Assert.Empty(snapshot.ProvidersFor("unknown"));
+    }
+
+    [Fact]
+    public void Api_keys_are_never_printed()
+    {
+        var snapshot = Loader().Load(FixtureFiles.Text("Configuration", "seed-fallback.yaml"), "seed.yaml").Snapshot!;
+
+        Assert.Equal("***", snapshot.Providers[0].ApiKey.ToString());
+        Assert.DoesNotContain("sk-openai-test", snapshot.Providers[0].ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reports_an_unreadable_file_as_an_error()
+    {
+        var result = await Loader().LoadFileAsync("/nonexistent/gateway.yaml", CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.StartsWith("/nonexistent/gateway.yaml: error: cannot read the file", result.Errors.Single().ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Loads_the_shipped_sample_gateway_yaml()
+    {
+        var yaml = File.ReadAllText(FixtureFiles.InRepository("envoy/gateway.yaml"));
+
+        var result = Loader().Load(yaml, "gateway.yaml");
+
+        Assert.True(result.Succeeded, string.Join('\n', result.Findings));
+        Assert.Empty(result.Findings);
+    }
+}
