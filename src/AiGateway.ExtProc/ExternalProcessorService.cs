@@ -57,13 +57,13 @@ internal sealed class ExternalProcessorService(
                 await responseStream.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
-            // Envoy half-closes and resets the stream when it is done: a normal end.
+            // Envoy half-closes and resets the stream when it is done: a normal end, not an error.
         }
-        catch (IOException) when (cancellationToken.IsCancellationRequested)
+        catch (IOException)
         {
-            // Same, seen from the transport.
+            // The same reset, seen from the transport ("the client reset the request stream").
         }
         finally
         {

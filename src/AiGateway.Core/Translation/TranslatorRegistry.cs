@@ -6,24 +6,34 @@ namespace AiGateway.Core.Translation;
 /// <summary>The translators this build has, by client endpoint and provider schema.</summary>
 public sealed class TranslatorRegistry
 {
-    private readonly FrozenDictionary<(EndpointKind, ApiSchema), ITranslator> _translators;
+    private readonly FrozenDictionary<(EndpointKind Endpoint, ApiSchema Schema), ITranslator> _translators;
 
     /// <summary>Creates the registry with every translator of this build.</summary>
     public TranslatorRegistry()
+        : this(BuiltIn())
+    {
+    }
+
+    /// <summary>Creates a registry with the given translators (tests use this to add failing ones).</summary>
+    public TranslatorRegistry(IDictionary<(EndpointKind Endpoint, ApiSchema Schema), ITranslator> translators) =>
+        _translators = translators.ToFrozenDictionary();
+
+    /// <summary>The translators this build ships.</summary>
+    public static Dictionary<(EndpointKind Endpoint, ApiSchema Schema), ITranslator> BuiltIn()
     {
         var chat = new OpenAiToOpenAiTranslator(EndpointKind.ChatCompletions);
         var embeddings = new OpenAiToOpenAiTranslator(EndpointKind.Embeddings);
-        _translators = new Dictionary<(EndpointKind, ApiSchema), ITranslator>
+        return new Dictionary<(EndpointKind, ApiSchema), ITranslator>
         {
             [(EndpointKind.ChatCompletions, ApiSchema.OpenAi)] = chat,
             [(EndpointKind.ChatCompletions, ApiSchema.OpenAiCompatible)] = chat,
             [(EndpointKind.Embeddings, ApiSchema.OpenAi)] = embeddings,
             [(EndpointKind.Embeddings, ApiSchema.OpenAiCompatible)] = embeddings,
-        }.ToFrozenDictionary();
+        };
     }
 
     /// <summary>True when some endpoint can be translated to <paramref name="schema"/>.</summary>
-    public bool Supports(ApiSchema schema) => _translators.Keys.Any(k => k.Item2 == schema);
+    public bool Supports(ApiSchema schema) => _translators.Keys.Any(k => k.Schema == schema);
 
     /// <summary>Finds the translator for an endpoint and provider schema.</summary>
     public bool TryGet(EndpointKind endpoint, ApiSchema schema, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ITranslator? translator) =>

@@ -25,7 +25,8 @@ public static class ExtProcServer
     /// <param name="options">Addresses and settings.</param>
     /// <param name="initial">The first snapshot (a bad file must stop startup before this).</param>
     /// <param name="configureLogging">Optional logging setup (tests capture logs here).</param>
-    public static WebApplication Build(ExtProcServerOptions options, GatewaySnapshot initial, Action<ILoggingBuilder>? configureLogging = null)
+    /// <param name="configureServices">Optional service overrides, applied before the defaults (registered with TryAdd).</param>
+    public static WebApplication Build(ExtProcServerOptions options, GatewaySnapshot initial, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
@@ -48,6 +49,7 @@ public static class ExtProcServer
             }
         });
 
+        configureServices?.Invoke(builder.Services);
         var store = new GatewayConfigStore(initial);
         builder.Services.AddExtProc(store, options.Service);
         builder.Services.AddHealthChecks();

@@ -1,0 +1,7 @@
+namespace AiGateway.MockProvider.Chat;
+
+/// <summary><c>stream_options</c> of a chat request.</summary>
+internal sealed class ChatStreamOptions
+{
+    public bool? IncludeUsage { get; init; }
+}

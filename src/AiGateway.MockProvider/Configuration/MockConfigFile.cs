@@ -1,0 +1,24 @@
+using System.Text.Json.Serialization;
+
+namespace AiGateway.MockProvider.Configuration;
+
+/// <summary>The <c>--config</c> file (YAML or JSON, snake_case keys). Unknown keys are errors.</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+internal sealed class MockConfigFile
+{
+    public List<string>? Models { get; set; }
+
+    public string? ResponseTemplate { get; set; }
+
+    public int? ChunkDelayMs { get; set; }
+
+    public int? EmbeddingDimensions { get; set; }
+
+    public bool? RejectUnknownModels { get; set; }
+
+    public int? MaxRecordedRequests { get; set; }
+
+    public Dictionary<string, List<string>>? ApiKeys { get; set; }
+
+    public List<MockFaultConfig>? Faults { get; set; }
+}

@@ -1,0 +1,116 @@
+using AiGateway.MockProvider.Embeddings;
+
+namespace AiGateway.MockProvider;
+
+/// <summary>Behaviour of a mock provider instance. Immutable once the server has started.</summary>
+public sealed class MockProviderOptions
+{
+    /// <summary>Template placeholder replaced with the last user message text, truncated to 200 characters.</summary>
+    public const string LastUserMessagePlaceholder = "{last_user_message}";
+
+    /// <summary>Template placeholder replaced with the request's <c>model</c>.</summary>
+    public const string ModelPlaceholder = "{model}";
+
+    /// <summary>The default reply: <c>Mock reply to: {last_user_message}</c>.</summary>
+    public const string DefaultResponseTemplate = "Mock reply to: " + LastUserMessagePlaceholder;
+
+    /// <summary>The default embedding vector length when a request sets no <c>dimensions</c>.</summary>
+    public const int DefaultEmbeddingDimensions = 8;
+
+    /// <summary>The models served by default.</summary>
+    public static IReadOnlyList<string> DefaultModels { get; } =
+        ["gpt-4o-mini", "gpt-4o", "text-embedding-3-small", "llama-3.1-8b-instruct"];
+
+    /// <summary>Model ids returned by <c>GET {prefix}/models</c>.</summary>
+    public IReadOnlyList<string> Models { get; init; } = DefaultModels;
+
+    /// <summary>Reply text; supports <see cref="LastUserMessagePlaceholder"/> and <see cref="ModelPlaceholder"/>.</summary>
+    public string ResponseTemplate { get; init; } = DefaultResponseTemplate;
+
+    /// <summary>Delay between SSE events. Default zero.</summary>
+    public TimeSpan ChunkDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Path prefix to accepted API keys. A request whose path starts with a prefix (the longest wins)
+    /// must carry <c>Authorization: Bearer &lt;one of the keys&gt;</c>, else it gets 401.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> RequiredApiKeys { get; init; } =
+        new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>Fault rules active from start; more can be added with <see cref="MockProviderServer.AddFault"/>.</summary>
+    public IReadOnlyList<FaultRule> Faults { get; init; } = [];
+
+    /// <summary>Embedding length when a request sets no <c>dimensions</c>.</summary>
+    public int EmbeddingDimensions { get; init; } = DefaultEmbeddingDimensions;
+
+    /// <summary>When true, a chat or embeddings request for a model not in <see cref="Models"/> gets 404.</summary>
+    public bool RejectUnknownModels { get; init; }
+
+    /// <summary>Recorded requests kept; the oldest are dropped beyond this. Zero disables recording.</summary>
+    public int MaxRecordedRequests { get; init; } = 10_000;
+
+    /// <summary>Clock for <c>created</c>, recording timestamps and delays.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Every problem with these options; empty when they are valid.</summary>
+    internal IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Models is null || Models.Count == 0 || Models.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add("models: expected at least one non-empty model id");
+        }
+
+        if (ResponseTemplate is null)
+        {
+            errors.Add("response_template: expected a template string");
+        }
+
+        if (ChunkDelay < TimeSpan.Zero)
+        {
+            errors.Add($"chunk_delay_ms: expected 0 or more, got {ChunkDelay.TotalMilliseconds}");
+        }
+
+        if (EmbeddingDimensions is < 1 or > EmbeddingLimits.MaxDimensions)
+        {
+            errors.Add($"embedding_dimensions: expected 1..{EmbeddingLimits.MaxDimensions}, got {EmbeddingDimensions}");
+        }
+
+        if (MaxRecordedRequests < 0)
+        {
+            errors.Add($"max_recorded_requests: expected 0 or more, got {MaxRecordedRequests}");
+        }
+
+        if (TimeProvider is null)
+        {
+            errors.Add("time_provider: expected a TimeProvider");
+        }
+
+        foreach (var (prefix, keys) in RequiredApiKeys ?? new Dictionary<string, IReadOnlyList<string>>())
+        {
+            if (string.IsNullOrEmpty(prefix) || prefix[0] != '/')
+            {
+                errors.Add($"api_keys['{prefix}']: expected a path prefix starting with '/'");
+            }
+
+            if (keys is null || keys.Count == 0 || keys.Any(string.IsNullOrEmpty))
+            {
+                errors.Add($"api_keys['{prefix}']: expected at least one non-empty key");
+            }
+        }
+
+        var faults = Faults ?? [];
+        for (var i = 0; i < faults.Count; i++)
+        {
+            if (faults[i] is null)
+            {
+                errors.Add($"faults[{i}]: expected a fault rule");
+                continue;
+            }
+
+            errors.AddRange(faults[i].Validate($"faults[{i}]"));
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,248 @@
+using System.Text;
+using System.Text.Json;
+using AiGateway.TestKit;
+using Envoy.Extensions.Filters.Http.ExtProc.V3;
+using Envoy.Service.ExtProc.V3;
+using static AiGateway.TestKit.EnvoyMessages;
+
+namespace AiGateway.ExtProc.Tests.Processing;
+
+/// <summary>The router-level stream, played message by message against the real server.</summary>
+public sealed class RouterProcessorTests : IAsyncLifetime
+{
+    private const string Chat = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}""";
+    private ExtProcTestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await ExtProcTestServer.StartAsync(FixtureFiles.Path("gateway.yaml"), configure: o => o.MaxRequestBodyBytes = 4096);
+
+    public async Task DisposeAsync()
+    {
+        Assert.Empty(_server.Logs.Errors);
+        Assert.DoesNotContain("sk-openai-secret", _server.Logs.AllText, StringComparison.Ordinal);
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Adds_a_request_id_and_drops_client_sent_gateway_headers()
+    {
+        using var stream = _server.Open();
+
+        var reply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions", false,
+            ("x-ai-gateway-provider", "spoofed"), ("x-ai-gateway-request-id", "spoofed"), ("x-ai-gateway-user", "mallory")));
+
+        var mutation = reply.RequestHeaders.Response.HeaderMutation;
+        var id = SetValue(mutation, "x-ai-gateway-request-id");
+        Assert.Matches("^[0-9a-f]{32}$", id);
+        Assert.Contains("x-ai-gateway-provider", mutation.RemoveHeaders);
+        Assert.Contains("x-ai-gateway-user", mutation.RemoveHeaders);
+        Assert.DoesNotContain("x-ai-gateway-request-id", mutation.RemoveHeaders);
+    }
+
+    [Fact]
+    public async Task Routes_by_model_to_the_highest_priority_supported_provider_and_clears_the_route_cache()
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+
+        var reply = await stream.SendAsync(RequestBody(Chat));
+
+        var common = reply.RequestBody.Response;
+        Assert.True(common.ClearRouteCache);
+        Assert.Equal("gpt-4o-mini", SetValue(common.HeaderMutation, "x-ai-gateway-model"));
+        Assert.Equal("openai", SetValue(common.HeaderMutation, "x-ai-gateway-provider"));
+        Assert.Null(common.BodyMutation);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"gpt-4o-mini","prefer_provider":"vllm","messages":[]}""", null, "vllm")]
+    [InlineData(Chat, "vllm", "vllm")]
+    [InlineData("""{"model":"gpt-4o-mini","prefer_provider":"nobody","messages":[]}""", null, "openai")]
+    [InlineData("""{"model":"gpt-4o","prefer_provider":"vllm","messages":[]}""", null, "openai")]
+    public async Task Honours_prefer_provider_when_that_provider_serves_the_model(string body, string? header, string expected)
+    {
+        using var stream = _server.Open();
+        (string, string)[] extra = header is null ? [] : [("x-ai-gateway-prefer-provider", header)];
+        await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions", false, extra));
+
+        var reply = await stream.SendAsync(RequestBody(body));
+
+        Assert.Equal(expected, SetValue(reply.RequestBody.Response.HeaderMutation, "x-ai-gateway-provider"));
+    }
+
+    [Theory]
+    [InlineData("{\"model\":", 400, "invalid_json")]
+    [InlineData("{\"messages\":[]}", 400, "missing_model")]
+    [InlineData("{\"model\":\"gpt-5-ultra\",\"messages\":[]}", 404, "model_not_found")]
+    public async Task Answers_bad_bodies_with_openai_errors(string body, int status, string code)
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+
+        var reply = await stream.SendAsync(RequestBody(body));
+
+        AssertOpenAiError(reply, status, code);
+    }
+
+    [Fact]
+    public async Task Answers_a_body_over_the_limit_with_413()
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+
+        var reply = await stream.SendAsync(RequestBody("{\"model\":\"gpt-4o-mini\",\"pad\":\"" + new string('x', 5000) + "\"}"));
+
+        AssertOpenAiError(reply, 413, "request_too_large");
+    }
+
+    [Fact]
+    public async Task Answers_a_bodiless_chat_request_with_400()
+    {
+        using var stream = _server.Open();
+
+        var reply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions", endOfStream: true));
+
+        AssertOpenAiError(reply, 400, "missing_body");
+    }
+
+    [Theory]
+    [InlineData("POST", "/v1/completions", 404, "unknown_url")]
+    [InlineData("GET", "/", 404, "unknown_url")]
+    [InlineData("GET", "/v1/chat/completions", 405, "method_not_allowed")]
+    [InlineData("GET", "/v1/models/gpt-5-ultra", 404, "model_not_found")]
+    public async Task Answers_unsupported_paths_and_methods_with_openai_errors(string method, string path, int status, string code)
+    {
+        using var stream = _server.Open();
+
+        var reply = await stream.SendAsync(RequestHeaders(method, path, endOfStream: true));
+
+        AssertOpenAiError(reply, status, code);
+    }
+
+    [Fact]
+    public async Task Lists_the_models_of_supported_providers_from_configuration()
+    {
+        using var stream = _server.Open();
+
+        var reply = await stream.SendAsync(RequestHeaders("GET", "/v1/models", endOfStream: true));
+
+        Assert.Equal(200, (int)reply.ImmediateResponse.Status.Code);
+        using var json = JsonDocument.Parse(reply.ImmediateResponse.Body.ToStringUtf8());
+        Assert.Equal("list", json.RootElement.GetProperty("object").GetString());
+        Assert.Equal(
+            ["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"],
+            json.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task Switches_an_event_stream_to_streamed_mode_and_names_the_provider()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        var routed = await stream.SendAsync(RequestBody("""{"model":"gpt-4o-mini","stream":true,"messages":[]}"""));
+        await RunUpstreamAttemptAsync(SetValue(routed.RequestBody.Response.HeaderMutation, "x-ai-gateway-provider")!, headersReply);
+
+        var reply = await stream.SendAsync(ResponseHeaders(200, "text/event-stream", false, ("content-length", "100")));
+
+        Assert.Equal(ProcessingMode.Types.BodySendMode.Streamed, reply.ModeOverride.ResponseBodyMode);
+        Assert.Equal(ProcessingMode.Types.BodySendMode.Buffered, reply.ModeOverride.RequestBodyMode);
+        Assert.Contains("content-length", reply.ResponseHeaders.Response.HeaderMutation.RemoveHeaders);
+        Assert.Equal("openai", SetValue(reply.ResponseHeaders.Response.HeaderMutation, "x-provider-used"));
+    }
+
+    [Fact]
+    public async Task Hides_the_usage_chunk_and_writes_usage_metadata_at_the_end_of_the_stream()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        await stream.SendAsync(RequestBody("""{"model":"gpt-4o-mini","stream":true,"messages":[]}"""));
+        await RunUpstreamAttemptAsync("openai", headersReply);
+        await stream.SendAsync(ResponseHeaders(200, "text/event-stream"));
+
+        var first = await stream.SendAsync(ResponseBody("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}],\"usage\":null}\n\n", false));
+        var last = await stream.SendAsync(ResponseBody("data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":1,\"total_tokens\":8,\"prompt_tokens_details\":{\"cached_tokens\":2}}}\n\ndata: [DONE]\n\n", true));
+
+        Assert.Null(first.ResponseBody.Response.BodyMutation);
+        Assert.Equal("data: [DONE]\n\n", last.ResponseBody.Response.BodyMutation.Body.ToStringUtf8());
+        var metadata = last.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields;
+        Assert.Equal("openai", metadata["provider"].StringValue);
+        Assert.Equal("gpt-4o-mini", metadata["model"].StringValue);
+        Assert.Equal(7, metadata["input_tokens"].NumberValue);
+        Assert.Equal(1, metadata["output_tokens"].NumberValue);
+        Assert.Equal(8, metadata["total_tokens"].NumberValue);
+        Assert.Equal(2, metadata["cached_input_tokens"].NumberValue);
+        Assert.Null(first.DynamicMetadata);
+    }
+
+    [Fact]
+    public async Task Rewrites_a_non_openai_provider_error_and_fixes_content_length()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        await stream.SendAsync(RequestBody(Chat));
+        await RunUpstreamAttemptAsync("openai", headersReply);
+
+        var headers = await stream.SendAsync(ResponseHeaders(502, "text/html", false, ("content-length", "27")));
+        var body = await stream.SendAsync(ResponseBody("<html>Bad gateway</html>\r\n", true));
+
+        Assert.Null(headers.ModeOverride);
+        var newBody = body.ResponseBody.Response.BodyMutation.Body.ToStringUtf8();
+        Assert.Equal("""{"error":{"message":"The upstream returned HTTP 502.","type":"server_error","param":null,"code":"bad_gateway"}}""", newBody);
+        Assert.Equal(Encoding.UTF8.GetByteCount(newBody).ToString(System.Globalization.CultureInfo.InvariantCulture), SetValue(body.ResponseBody.Response.HeaderMutation, "content-length"));
+        Assert.Equal("application/json", SetValue(body.ResponseBody.Response.HeaderMutation, "content-type"));
+    }
+
+    [Fact]
+    public async Task Turns_an_envoy_local_reply_into_openai_error_json()
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+
+        // Envoy's own 413 (body over its buffer limit) passes through the router-level filter (1.37+).
+        var headers = await stream.SendAsync(ResponseHeaders(413, "text/plain", false, ("content-length", "17")));
+        var body = await stream.SendAsync(ResponseBody("Payload Too Large", true));
+
+        Assert.Null(SetValue(headers.ResponseHeaders.Response.HeaderMutation, "x-provider-used"));
+        Assert.Equal(
+            """{"error":{"message":"The upstream returned HTTP 413: Payload Too Large","type":"invalid_request_error","param":null,"code":"request_too_large"}}""",
+            body.ResponseBody.Response.BodyMutation.Body.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task Reads_usage_from_a_json_response_and_leaves_the_body_alone()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/embeddings"));
+        await stream.SendAsync(RequestBody("""{"model":"text-embedding-3-small","input":"x"}"""));
+        await RunUpstreamAttemptAsync("openai", headersReply);
+        await stream.SendAsync(ResponseHeaders(200, "application/json"));
+
+        var reply = await stream.SendAsync(ResponseBody("""{"object":"list","data":[],"usage":{"prompt_tokens":3,"total_tokens":3}}""", true));
+
+        Assert.Null(reply.ResponseBody.Response.BodyMutation);
+        Assert.Equal(3, reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["input_tokens"].NumberValue);
+    }
+
+    private async Task RunUpstreamAttemptAsync(string provider, ProcessingResponse replyWithRequestId)
+    {
+        var requestId = SetValue(replyWithRequestId.RequestHeaders?.Response.HeaderMutation, "x-ai-gateway-request-id")
+            ?? throw new InvalidOperationException("no request id in that reply");
+        using var upstream = _server.Open(upstream: true);
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders(provider, (":method", "POST"), (":path", "/v1/chat/completions"), ("x-ai-gateway-request-id", requestId)));
+        Assert.Equal(CommonResponse.Types.ResponseStatus.ContinueAndReplace, reply.RequestHeaders.Response.Status);
+        await upstream.CompleteAsync();
+    }
+
+    private static void AssertOpenAiError(ProcessingResponse reply, int status, string code)
+    {
+        var immediate = reply.ImmediateResponse;
+        Assert.NotNull(immediate);
+        Assert.Equal(status, (int)immediate.Status.Code);
+        Assert.Equal("application/json", SetValue(immediate.Headers, "content-type"));
+        using var json = JsonDocument.Parse(immediate.Body.ToStringUtf8());
+        var error = json.RootElement.GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("type").GetString()));
+        Assert.True(error.TryGetProperty("param", out _));
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using AiGateway.TestKit;
+using Envoy.Service.ExtProc.V3;
+using static AiGateway.TestKit.EnvoyMessages;
+
+namespace AiGateway.ExtProc.Tests.Processing;
+
+/// <summary>The upstream-level stream: once per attempt, translating the kept original body.</summary>
+public sealed class UpstreamProcessorTests : IAsyncLifetime
+{
+    private ExtProcTestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await ExtProcTestServer.StartAsync(FixtureFiles.Path("gateway.yaml"));
+
+    public async Task DisposeAsync()
+    {
+        Assert.DoesNotContain("sk-openai-secret", _server.Logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain("sk-vllm-secret", _server.Logs.AllText, StringComparison.Ordinal);
+        await _server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Replaces_path_host_credentials_and_body_for_the_attempts_provider()
+    {
+        var (router, requestId) = await RouteAsync("""{"model":"gpt-4o-mini","prefer_provider":"vllm","stream":true,"messages":[{"role":"user","content":"Hi"}]}""");
+        using var _ = router;
+        using var upstream = _server.Open(upstream: true);
+
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders("vllm",
+            (":method", "POST"), (":path", "/v1/chat/completions"), (":authority", "gateway.test"),
+            ("authorization", "Bearer gateway-key-of-the-client"), ("x-ai-gateway-request-id", requestId),
+            ("x-ai-gateway-model", "gpt-4o-mini"), ("x-ai-gateway-provider", "vllm"), ("content-length", "99")));
+
+        var common = reply.RequestHeaders.Response;
+        Assert.Equal(CommonResponse.Types.ResponseStatus.ContinueAndReplace, common.Status);
+        Assert.Equal("/compat/v1/chat/completions", SetValue(common.HeaderMutation, ":path"));
+        Assert.Equal("vllm.test:8000", SetValue(common.HeaderMutation, ":authority"));
+        Assert.Equal("Bearer sk-vllm-secret", SetValue(common.HeaderMutation, "authorization"));
+        Assert.Equal("identity", SetValue(common.HeaderMutation, "accept-encoding"));
+        Assert.Contains("x-api-key", common.HeaderMutation.RemoveHeaders);
+        Assert.Contains("x-ai-gateway-model", common.HeaderMutation.RemoveHeaders);
+        Assert.Contains("x-ai-gateway-provider", common.HeaderMutation.RemoveHeaders);
+        Assert.DoesNotContain("authorization", common.HeaderMutation.RemoveHeaders);
+
+        var body = common.BodyMutation.Body.ToStringUtf8();
+        Assert.Equal("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Hi"}],"stream_options":{"include_usage":true}}""", body);
+        var metadata = reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields;
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(body), metadata["content_length"].NumberValue);
+    }
+
+    [Fact]
+    public async Task A_fallback_attempt_starts_from_the_original_body_and_overwrites_the_previous_credentials()
+    {
+        var (router, requestId) = await RouteAsync("""{"model":"gpt-4o-mini","prefer_provider":"vllm","messages":[]}""");
+        using var _ = router;
+        ProcessingResponse first;
+        using (var attempt1 = _server.Open(upstream: true))
+        {
+            first = await attempt1.SendAsync(UpstreamRequestHeaders("vllm", (":path", "/v1/chat/completions"), ("x-ai-gateway-request-id", requestId)));
+        }
+
+        // Envoy hands attempt 2 the header map attempt 1 left behind.
+        using var attempt2 = _server.Open(upstream: true);
+        var second = await attempt2.SendAsync(UpstreamRequestHeaders("openai",
+            (":path", "/compat/v1/chat/completions"), (":authority", "vllm.test:8000"), ("authorization", "Bearer sk-vllm-secret"), ("x-ai-gateway-request-id", requestId)));
+
+        Assert.Equal("Bearer sk-vllm-secret", SetValue(first.RequestHeaders.Response.HeaderMutation, "authorization"));
+        var common = second.RequestHeaders.Response;
+        Assert.Equal("/v1/chat/completions", SetValue(common.HeaderMutation, ":path"));
+        Assert.Equal("openai.test", SetValue(common.HeaderMutation, ":authority"));
+        Assert.Equal("Bearer sk-openai-secret", SetValue(common.HeaderMutation, "authorization"));
+        Assert.Equal("""{"model":"gpt-4o-mini","messages":[]}""", common.BodyMutation.Body.ToStringUtf8());
+        Assert.Equal(2, second.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["attempts"].NumberValue);
+    }
+
+    [Fact]
+    public async Task Is_recognised_by_its_attributes_when_the_grpc_header_is_missing()
+    {
+        var (router, requestId) = await RouteAsync("""{"model":"gpt-4o","messages":[]}""");
+        using var _ = router;
+        using var upstream = _server.Open(upstream: false);
+
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders("openai", (":path", "/v1/chat/completions"), ("x-ai-gateway-request-id", requestId)));
+
+        Assert.Equal(CommonResponse.Types.ResponseStatus.ContinueAndReplace, reply.RequestHeaders.Response.Status);
+    }
+
+    [Fact]
+    public async Task Answers_an_unknown_request_id_with_a_500_openai_error()
+    {
+        using var upstream = _server.Open(upstream: true);
+
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders("openai", (":path", "/v1/chat/completions"), ("x-ai-gateway-request-id", "0123")));
+
+        Assert.Equal(500, (int)reply.ImmediateResponse.Status.Code);
+        using var json = JsonDocument.Parse(reply.ImmediateResponse.Body.ToStringUtf8());
+        Assert.Equal("exchange_not_found", json.RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task Answers_an_endpoint_of_an_unknown_provider_with_502()
+    {
+        var (router, requestId) = await RouteAsync("""{"model":"gpt-4o","messages":[]}""");
+        using var _ = router;
+        using var upstream = _server.Open(upstream: true);
+
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders("vllm", (":path", "/v1/chat/completions"), ("x-ai-gateway-request-id", requestId)));
+
+        Assert.Equal(502, (int)reply.ImmediateResponse.Status.Code);
+    }
+
+    private async Task<(EnvoyStream Router, string RequestId)> RouteAsync(string body)
+    {
+        var router = _server.Open();
+        var headers = await router.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        await router.SendAsync(RequestBody(body));
+        return (router, SetValue(headers.RequestHeaders.Response.HeaderMutation, "x-ai-gateway-request-id")!);
+    }
+}
