@@ -28,7 +28,8 @@ public static class ExtProcServiceCollectionExtensions
             grpc.MaxSendMessageSize = options.MaxGrpcMessageBytes;
             grpc.EnableDetailedErrors = false;
         });
-        services.AddGrpcHealthChecks();
+        services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false)
+            .AddCheck("config", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy(), tags: ["ready"]);
         return services;
     }
 
