@@ -27,6 +27,48 @@ internal sealed record FaultPlan
     /// <summary>True when nothing is injected.</summary>
     public bool IsNone => this == None;
 
+    /// <summary>Only the fields that inject something, e.g. <c>status=429 retry_after=2</c>.</summary>
+    public override string ToString()
+    {
+        var parts = new List<string>();
+        if (StatusCode is { } status)
+        {
+            parts.Add($"status={status}");
+        }
+
+        if (RetryAfterSeconds is { } retryAfter)
+        {
+            parts.Add($"retry_after={retryAfter}s");
+        }
+
+        if (Delay > TimeSpan.Zero)
+        {
+            parts.Add($"delay={Delay.TotalMilliseconds}ms");
+        }
+
+        if (ChunkDelay is { } chunkDelay)
+        {
+            parts.Add($"chunk_delay={chunkDelay.TotalMilliseconds}ms");
+        }
+
+        if (ResetBeforeResponse)
+        {
+            parts.Add("reset_before_response");
+        }
+
+        if (ResetAfterEvents is { } resetAfter)
+        {
+            parts.Add($"reset_after_events={resetAfter}");
+        }
+
+        if (StreamErrorAfterEvents is { } errorAfter)
+        {
+            parts.Add($"stream_error_after_events={errorAfter}");
+        }
+
+        return parts.Count == 0 ? "none" : string.Join(' ', parts);
+    }
+
     /// <summary>
     /// Combines <paramref name="rule"/> (may be null) with the request's <c>x-mock-*</c> headers, which win.
     /// Returns false with a message naming the header when a header value is invalid.

@@ -1,0 +1,38 @@
+using AiGateway.MockProvider.Faults;
+using AiGateway.MockProvider.Recording;
+
+namespace AiGateway.MockProvider.Hosting;
+
+/// <summary>Everything one mock provider instance shares between requests.</summary>
+internal sealed class MockProviderState(MockProviderOptions options)
+{
+    private long _requestCount;
+    private long _chatCount;
+
+    public MockProviderOptions Options { get; } = options;
+
+    public TimeProvider Time { get; } = options.TimeProvider;
+
+    public RequestRecorder Recorder { get; } = new(options.MaxRecordedRequests);
+
+    public FaultRegistry Faults { get; } = CreateFaults(options.Faults);
+
+    public ApiKeyPolicy ApiKeys { get; } = new(options.RequiredApiKeys);
+
+    /// <summary>1, 2, 3... for every provider request (drives <c>x-request-id</c>).</summary>
+    public long NextRequestNumber() => Interlocked.Increment(ref _requestCount);
+
+    /// <summary>1, 2, 3... for every chat completion (drives <c>chatcmpl-mock-&lt;n&gt;</c>).</summary>
+    public long NextChatNumber() => Interlocked.Increment(ref _chatCount);
+
+    private static FaultRegistry CreateFaults(IReadOnlyList<FaultRule> rules)
+    {
+        var registry = new FaultRegistry();
+        foreach (var rule in rules)
+        {
+            registry.Add(rule);
+        }
+
+        return registry;
+    }
+}

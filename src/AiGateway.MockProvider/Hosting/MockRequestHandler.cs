@@ -1,0 +1,201 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using AiGateway.MockProvider.Chat;
+using AiGateway.MockProvider.Embeddings;
+using AiGateway.MockProvider.Faults;
+using AiGateway.MockProvider.Json;
+using AiGateway.MockProvider.Models;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace AiGateway.MockProvider.Hosting;
+
+/// <summary>
+/// The terminal middleware. For a provider request: read and record it, add the standard headers,
+/// check the API key, resolve the route, parse the body, pick the fault (rule + headers), apply
+/// delay / reset / status, then answer. <c>/healthz</c> and <c>/_mock/*</c> are neither recorded nor faulted.
+/// </summary>
+internal sealed class MockRequestHandler(MockProviderState state, ILogger logger, CancellationToken stopping)
+{
+    public const string HealthPath = "/healthz";
+    public const string AdminPrefix = "/_mock/";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var path = context.Request.PathBase.Add(context.Request.Path).Value ?? "/";
+        if (path == HealthPath)
+        {
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync("ok", context.RequestAborted);
+            return;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        var ct = linked.Token;
+        try
+        {
+            if (path.StartsWith(AdminPrefix, StringComparison.Ordinal))
+            {
+                await AdminHandler.HandleAsync(context, state, path, ct);
+                return;
+            }
+
+            await HandleProviderRequestAsync(context, path, ct);
+            Log.RequestCompleted(logger, context.Request.Method, path, context.Response.StatusCode);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            Log.ClientDisconnected(logger, path);
+            context.Abort();
+        }
+    }
+
+    private async Task HandleProviderRequestAsync(HttpContext context, string path, CancellationToken ct)
+    {
+        var request = context.Request;
+        var startTimestamp = state.Time.GetTimestamp();
+        var body = await ReadBodyAsync(request, ct);
+        state.Recorder.Add(new RecordedRequest(
+            request.Method,
+            path + request.QueryString.Value,
+            CopyHeaders(request.Headers),
+            body,
+            state.Time.GetUtcNow()));
+        StandardHeaders.Apply(context.Response, state.NextRequestNumber(), body.Length, state.Time, startTimestamp);
+
+        if (state.ApiKeys.Check(path, request.Headers.Authorization.ToString()) is { } authError)
+        {
+            await JsonResponder.WriteErrorAsync(context, authError, ct);
+            return;
+        }
+
+        var route = MockRoute.Resolve(request.Method, path);
+        if (route.Kind == MockRouteKind.NotFound)
+        {
+            await JsonResponder.WriteErrorAsync(context, OpenAiError.InvalidUrl(request.Method, path), ct);
+            return;
+        }
+
+        ChatCompletionRequest? chat = null;
+        EmbeddingRequest? embedding = null;
+        var parsed = route.Kind switch
+        {
+            MockRouteKind.ChatCompletions => TryParse(body, MockJsonContext.Default.ChatCompletionRequest, out chat),
+            MockRouteKind.Embeddings => TryParse(body, MockJsonContext.Default.EmbeddingRequest, out embedding),
+            _ => true,
+        };
+
+        var rule = state.Faults.TryConsume(path, chat?.Model ?? embedding?.Model);
+        if (!FaultPlan.TryCreate(rule, request.Headers, out var plan, out var headerError))
+        {
+            await JsonResponder.WriteErrorAsync(context, OpenAiError.InvalidHeader(headerError!), ct);
+            return;
+        }
+
+        if (await ApplyPreResponseFaultsAsync(context, path, plan, ct))
+        {
+            return;
+        }
+
+        if (!parsed)
+        {
+            await JsonResponder.WriteErrorAsync(context, OpenAiError.InvalidJson(), ct);
+            return;
+        }
+
+        switch (route.Kind)
+        {
+            case MockRouteKind.ChatCompletions:
+                await ChatCompletionsHandler.HandleAsync(context, state, chat!, plan, logger, ct);
+                break;
+            case MockRouteKind.Embeddings:
+                await EmbeddingsHandler.HandleAsync(context, state, embedding!, plan, logger, ct);
+                break;
+            case MockRouteKind.ListModels:
+                await ModelsHandler.ListAsync(context, state, plan, logger, ct);
+                break;
+            default:
+                await ModelsHandler.GetAsync(context, state, route.ModelId!, plan, logger, ct);
+                break;
+        }
+    }
+
+    /// <summary>Delay, reset-before-response and status faults; true when the request is finished.</summary>
+    private async Task<bool> ApplyPreResponseFaultsAsync(HttpContext context, string path, FaultPlan plan, CancellationToken ct)
+    {
+        if (plan.IsNone)
+        {
+            return false;
+        }
+
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var fault = plan.ToString();
+            Log.FaultApplied(logger, context.Request.Method, path, fault);
+        }
+
+        if (plan.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(plan.Delay, state.Time, ct);
+        }
+
+        if (plan.ResetBeforeResponse)
+        {
+            Log.ConnectionAborted(logger, path, 0);
+            context.Abort();
+            return true;
+        }
+
+        if (plan.StatusCode is not { } status)
+        {
+            return false;
+        }
+
+        var retryAfter = plan.RetryAfterSeconds ?? (status == StatusCodes.Status429TooManyRequests ? 1 : null);
+        if (status == StatusCodes.Status429TooManyRequests)
+        {
+            StandardHeaders.ApplyRateLimited(context.Response, retryAfter!.Value);
+        }
+        else if (retryAfter is { } seconds)
+        {
+            context.Response.Headers["retry-after"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        await JsonResponder.WriteErrorAsync(context, OpenAiError.ForStatus(status, plan.ErrorMessage), ct);
+        return true;
+    }
+
+    private static bool TryParse<T>(ReadOnlyMemory<byte> body, JsonTypeInfo<T> typeInfo, out T? value)
+        where T : class
+    {
+        try
+        {
+            value = JsonSerializer.Deserialize(body.Span, typeInfo);
+            return value is not null;
+        }
+        catch (JsonException)
+        {
+            value = null;
+            return false;
+        }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream(request.ContentLength is { } length and < int.MaxValue ? (int)length : 1024);
+        await request.Body.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    }
+
+    private static Dictionary<string, string> CopyHeaders(IHeaderDictionary headers)
+    {
+        var copy = new Dictionary<string, string>(headers.Count, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in headers)
+        {
+            copy[name] = values.Count == 1 ? values[0] ?? string.Empty : string.Join(", ", values.ToArray());
+        }
+
+        return copy;
+    }
+}

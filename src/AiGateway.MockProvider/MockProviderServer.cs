@@ -1,0 +1,123 @@
+using System.Net;
+using AiGateway.MockProvider.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AiGateway.MockProvider;
+
+/// <summary>
+/// An in-process mock OpenAI-compatible provider on real Kestrel, bound to 127.0.0.1 on an ephemeral port.
+/// Serves the OpenAI API under any path prefix (<c>{prefix}/chat/completions</c>, <c>{prefix}/embeddings</c>,
+/// <c>{prefix}/models</c>, <c>{prefix}/models/{id}</c>) plus <c>/healthz</c>.
+/// </summary>
+public sealed class MockProviderServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly MockProviderState _state;
+    private int _disposed;
+
+    private MockProviderServer(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        _state = app.Services.GetRequiredService<MockProviderState>();
+        BaseAddress = baseAddress;
+    }
+
+    /// <summary>Root of the server, with a trailing slash, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The bound TCP port.</summary>
+    public int Port => BaseAddress.Port;
+
+    /// <summary>The options the server runs with.</summary>
+    public MockProviderOptions Options => _state.Options;
+
+    /// <summary>A thread-safe snapshot of the requests received so far, oldest first (excludes /healthz and /_mock/*).</summary>
+    public IReadOnlyList<RecordedRequest> Requests => _state.Recorder.Snapshot();
+
+    /// <summary>The fault rules that still have uses left, in order.</summary>
+    public IReadOnlyList<FaultRule> Faults => _state.Faults.Snapshot();
+
+    /// <summary>Starts a server with <paramref name="options"/>; throws <see cref="ArgumentException"/> listing every invalid option.</summary>
+    public static async Task<MockProviderServer> StartAsync(MockProviderOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid mock provider options: " + string.Join("; ", errors), nameof(options));
+        }
+
+        var app = MockProviderApp.Build(options, [], static builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.WebHost.ConfigureKestrel(static kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        });
+        try
+        {
+            await app.StartAsync(ct);
+            var address = app.Services.GetRequiredService<IServer>().Features
+                .GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            return new MockProviderServer(app, new Uri(address.TrimEnd('/') + "/"));
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Forgets every recorded request.</summary>
+    public void Clear() => _state.Recorder.Clear();
+
+    /// <summary>Adds a fault rule after the existing ones; throws <see cref="ArgumentException"/> when it is invalid.</summary>
+    public void AddFault(FaultRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var errors = rule.Validate("fault");
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid fault rule: " + string.Join("; ", errors), nameof(rule));
+        }
+
+        _state.Faults.Add(rule);
+    }
+
+    /// <summary>Removes every fault rule (including those from <see cref="MockProviderOptions.Faults"/>).</summary>
+    public void ClearFaults() => _state.Faults.Clear();
+
+    /// <summary>An absolute URI under this server, e.g. <c>GetUri("/v1/chat/completions")</c>.</summary>
+    public Uri GetUri(string pathAndQuery)
+    {
+        ArgumentNullException.ThrowIfNull(pathAndQuery);
+        return new Uri(BaseAddress, pathAndQuery.TrimStart('/'));
+    }
+
+    /// <summary>Stops the server; in-flight requests are aborted after a short grace period.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        using (var timeout = new CancellationTokenSource(MockProviderApp.ShutdownTimeout))
+        {
+            try
+            {
+                await _app.StopAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutdown took longer than the grace period; disposing below aborts what is left.
+            }
+        }
+
+        await _app.DisposeAsync();
+    }
+}

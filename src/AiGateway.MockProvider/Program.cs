@@ -1,0 +1,3 @@
+using AiGateway.MockProvider.Hosting;
+
+return await MockProviderCommandLine.RunAsync(args);
