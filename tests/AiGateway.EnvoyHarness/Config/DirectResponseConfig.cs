@@ -1,0 +1,3 @@
+namespace AiGateway.EnvoyHarness.Config;
+
+internal sealed record DirectResponseConfig(int Status, string Body);

@@ -1,0 +1,3 @@
+namespace AiGateway.EnvoyHarness.Config;
+
+internal sealed record RouteTableConfig(string Name, IReadOnlyList<VirtualHostConfig> VirtualHosts);

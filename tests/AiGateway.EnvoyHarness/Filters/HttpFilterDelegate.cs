@@ -1,0 +1,5 @@
+using AiGateway.EnvoyHarness.Http;
+
+namespace AiGateway.EnvoyHarness.Filters;
+
+internal delegate Task<HarnessResponse> HttpFilterDelegate(HttpFilterContext context, HarnessRequest request, CancellationToken cancellationToken);
