@@ -23,6 +23,7 @@ internal static class AigwCommand
         };
         root.Subcommands.Add(serve);
         root.Subcommands.Add(ValidateCommand.Build(output, error));
+        root.Subcommands.Add(RenderCommand.Build(output, error));
         return root;
     }
 }

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using AiGateway.Core.Rendering;
+using AiGateway.ExtProc.Hosting;
+
+namespace AiGateway.Cli.Commands;
+
+/// <summary><c>aigw render envoy --config gateway.yaml [-o envoy.yaml]</c>: the Envoy bootstrap for a gateway.yaml.</summary>
+internal static class RenderCommand
+{
+    public static Command Build(TextWriter output, TextWriter error)
+    {
+        var config = CommonOptions.Config();
+        var outputPath = new Option<FileInfo?>("--output", "-o") { Description = "Write here instead of standard output." };
+        var extProc = new Option<string>("--extproc-address")
+        {
+            Description = "host:port where Envoy reaches aigw extproc.",
+            DefaultValueFactory = _ => new EnvoyRenderOptions().ExtProcAddress,
+        };
+        var port = new Option<int>("--listener-port")
+        {
+            Description = "The gateway's listener port.",
+            DefaultValueFactory = _ => new EnvoyRenderOptions().ListenerPort,
+        };
+        var envoy = new Command("envoy", "Render the Envoy bootstrap (routes, clusters with provider priorities, ext_proc filters).")
+        {
+            config, outputPath, extProc, port,
+        };
+        envoy.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(config)!.FullName;
+            var result = await ExtProcServer.CreateLoader(TimeProvider.System).LoadFileAsync(path, cancellationToken).ConfigureAwait(false);
+            foreach (var finding in result.Findings)
+            {
+                await error.WriteLineAsync(finding.ToString()).ConfigureAwait(false);
+            }
+
+            if (!result.Succeeded)
+            {
+                return 1;
+            }
+
+            var address = parse.GetValue(extProc)!;
+            if (!address.Contains(':', StringComparison.Ordinal))
+            {
+                await error.WriteLineAsync($"--extproc-address: '{address}' is not host:port").ConfigureAwait(false);
+                return 2;
+            }
+
+            var yaml = EnvoyBootstrapRenderer.Render(result.Snapshot, new EnvoyRenderOptions { ExtProcAddress = address, ListenerPort = parse.GetValue(port) });
+            if (parse.GetValue(outputPath) is { } file)
+            {
+                await File.WriteAllTextAsync(file.FullName, yaml, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await output.WriteAsync(yaml).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return new Command("render", "Render configuration for other components from gateway.yaml.") { envoy };
+    }
+}
