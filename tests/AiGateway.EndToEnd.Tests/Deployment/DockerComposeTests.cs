@@ -1,0 +1,130 @@
+using AiGateway.TestKit;
+using YamlDotNet.RepresentationModel;
+
+namespace AiGateway.EndToEnd.Tests.Deployment;
+
+/// <summary>docker-compose.yml, envoy/envoy.yaml and envoy/gateway.yaml must describe the same deployment.</summary>
+public sealed class DockerComposeTests
+{
+    private static readonly YamlMappingNode Compose = Load("docker-compose.yml");
+    private static readonly YamlMappingNode Envoy = Load("envoy/envoy.yaml");
+
+    [Fact]
+    public void Envoy_runs_a_pinned_official_image_of_version_1_37_or_newer()
+    {
+        var image = Scalar(Service("envoy"), "image");
+
+        Assert.Matches(@"^envoyproxy/envoy:v1\.\d+\.\d+$", image);
+        var minor = int.Parse(image.Split(':')[1].Split('.')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(minor >= 37, $"{image} is older than 1.37 (local replies through ext_proc need 1.37)");
+    }
+
+    [Fact]
+    public void Envoy_reads_the_mounted_envoy_yaml()
+    {
+        var envoy = Service("envoy");
+        var command = List(envoy, "command");
+        var configPath = command[command.IndexOf("-c") + 1];
+
+        Assert.Contains($"./envoy/envoy.yaml:{configPath}:ro", List(envoy, "volumes"));
+    }
+
+    [Fact]
+    public void The_gateway_listener_and_admin_ports_are_published()
+    {
+        var ports = List(Service("envoy"), "ports").Select(p => p.Split(':')[1]).ToList();
+
+        Assert.Contains(Scalar(Node(Envoy, "static_resources", "listeners", 0, "address", "socket_address"), "port_value"), ports);
+        Assert.Contains(Scalar(Node(Envoy, "admin", "address", "socket_address"), "port_value"), ports);
+    }
+
+    [Fact]
+    public void The_extproc_cluster_points_at_the_extproc_service_and_its_listen_port()
+    {
+        var address = Node(ExtProcCluster(), "load_assignment", "endpoints", 0, "lb_endpoints", 0, "endpoint", "address", "socket_address");
+        var command = List(Service("extproc"), "command");
+        var listen = command[command.IndexOf("--listen") + 1];
+
+        Assert.True(ServiceExists(Scalar(address, "address")), "envoy.yaml's extproc address is not a compose service");
+        Assert.Equal("extproc", Scalar(address, "address"));
+        Assert.EndsWith(":" + Scalar(address, "port_value"), listen, StringComparison.Ordinal);
+        Assert.StartsWith("0.0.0.0:", listen, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Extproc_reads_the_mounted_gateway_yaml_that_envoy_yaml_was_rendered_from()
+    {
+        var extproc = Service("extproc");
+        var command = List(extproc, "command");
+        var configPath = command[command.IndexOf("--config") + 1];
+
+        Assert.Contains($"./envoy/gateway.yaml:{configPath}:ro", List(extproc, "volumes"));
+    }
+
+    [Fact]
+    public void Every_provider_endpoint_in_envoy_yaml_is_a_compose_service_listening_on_that_port()
+    {
+        var endpoints = ((YamlSequenceNode)Node(Envoy, "static_resources", "clusters")).Children
+            .Where(c => Scalar(c, "name") != "aigw_extproc")
+            .SelectMany(c => ((YamlSequenceNode)Node(c, "load_assignment", "endpoints")).Children)
+            .SelectMany(p => ((YamlSequenceNode)Node(p, "lb_endpoints")).Children)
+            .Select(e => Node(e, "endpoint", "address", "socket_address"))
+            .Select(a => (Host: Scalar(a, "address"), Port: Scalar(a, "port_value")))
+            .Distinct()
+            .ToList();
+
+        Assert.NotEmpty(endpoints);
+        foreach (var (host, port) in endpoints)
+        {
+            Assert.True(ServiceExists(host), $"{host} is not a compose service");
+            var command = List(Service(host), "command");
+            Assert.Contains($"http://0.0.0.0:{port}", command[command.IndexOf("--urls") + 1], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void The_dockerfile_has_the_targets_compose_builds()
+    {
+        var dockerfile = File.ReadAllText(FixtureFiles.InRepository("Dockerfile"));
+
+        foreach (var name in new[] { "extproc", "mock-provider" })
+        {
+            var target = Scalar(Node(Service(name), "build"), "target");
+            Assert.Contains($" AS {target}\n", dockerfile, StringComparison.Ordinal);
+        }
+    }
+
+    private static YamlNode ExtProcCluster() =>
+        ((YamlSequenceNode)Node(Envoy, "static_resources", "clusters")).Children.Single(c => Scalar(c, "name") == "aigw_extproc");
+
+    private static bool ServiceExists(string name) => ((YamlMappingNode)Node(Compose, "services")).Children.ContainsKey(new YamlScalarNode(name));
+
+    private static YamlNode Service(string name) => Node(Compose, "services", name);
+
+    private static YamlMappingNode Load(string relative)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(File.ReadAllText(FixtureFiles.InRepository(relative))));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static YamlNode Node(YamlNode node, params object[] path)
+    {
+        foreach (var step in path)
+        {
+            node = step switch
+            {
+                string key => ((YamlMappingNode)node).Children[new YamlScalarNode(key)],
+                int index => ((YamlSequenceNode)node).Children[index],
+                _ => throw new ArgumentException("bad path step"),
+            };
+        }
+
+        return node;
+    }
+
+    private static string Scalar(YamlNode node, params object[] path) => ((YamlScalarNode)Node(node, path)).Value!;
+
+    private static List<string> List(YamlNode node, string key) =>
+        ((YamlSequenceNode)Node(node, key)).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
+}
