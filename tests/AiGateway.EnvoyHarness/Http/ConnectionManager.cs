@@ -26,6 +26,9 @@ internal sealed class ConnectionManager(HarnessRuntime runtime, HttpFilterPipeli
         var cancellationToken = http.RequestAborted;
         var headers = ReadHeaders(http);
         var state = new RequestState(runtime, headers);
+
+        // Like the HCM, match the route before the filters run; a cleared cache re-matches when next needed.
+        state.GetRoute(headers);
         var canHaveBody = http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? false;
         var request = new HarnessRequest(headers, canHaveBody ? BodyStreams.FromStream(http.Request.Body, http.Request.ContentLength, cancellationToken) : null);
         runtime.Stats.Increment(StatPrefix + "downstream_rq_total");
