@@ -19,8 +19,7 @@ internal static class JsonResponder
             await response.Body.WriteAsync(body.AsMemory(0, body.Length / 2), ct);
             await response.Body.FlushAsync(ct);
             Log.ConnectionAborted(logger, context.Request.Path.Value ?? "/", 0);
-            context.Abort();
-            return;
+            throw new MockConnectionResetException();
         }
 
         await response.Body.WriteAsync(body, ct);

@@ -28,4 +28,8 @@ internal static partial class Log
     [LoggerMessage(EventId = 6, EventName = "InvalidConfiguration", Level = LogLevel.Error,
         Message = "Invalid mock provider configuration: {Error}")]
     public static partial void InvalidConfiguration(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 7, EventName = "UnexpectedError", Level = LogLevel.Error,
+        Message = "Unexpected error while answering {Method} {Path}")]
+    public static partial void UnexpectedError(ILogger logger, string method, string path, Exception exception);
 }

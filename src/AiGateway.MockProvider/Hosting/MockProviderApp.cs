@@ -21,6 +21,10 @@ internal static class MockProviderApp
             ApplicationName = typeof(MockProviderApp).Assembly.GetName().Name,
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // Kestrel logs every MockConnectionResetException as an application error; the handler logs
+        // real errors itself (Log.UnexpectedError) before they reach Kestrel.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Critical);
         builder.Services.Configure<HostOptions>(static o => o.ShutdownTimeout = ShutdownTimeout);
         builder.Services.AddSingleton(new MockProviderState(options));
         configureHost(builder);

@@ -49,6 +49,11 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
             Log.ClientDisconnected(logger, path);
             context.Abort();
         }
+        catch (Exception ex) when (ex is not (MockConnectionResetException or OperationCanceledException))
+        {
+            Log.UnexpectedError(logger, context.Request.Method, path, ex);
+            throw;
+        }
     }
 
     private async Task HandleProviderRequestAsync(HttpContext context, string path, CancellationToken ct)

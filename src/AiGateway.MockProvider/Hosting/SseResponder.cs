@@ -37,7 +37,6 @@ internal static class SseResponder
             if (plan.ResetAfterEvents == i)
             {
                 Abort(context, logger, i);
-                return;
             }
 
             if (plan.StreamErrorAfterEvents == i)
@@ -59,6 +58,6 @@ internal static class SseResponder
     private static void Abort(HttpContext context, ILogger logger, int events)
     {
         Log.ConnectionAborted(logger, context.Request.Path.Value ?? "/", events);
-        context.Abort();
+        throw new MockConnectionResetException();
     }
 }
