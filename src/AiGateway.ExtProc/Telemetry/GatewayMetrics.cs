@@ -26,7 +26,12 @@ public sealed class GatewayMetrics : IDisposable
         _tokens = _meter.CreateCounter<long>("ai_gateway_tokens", description: "Tokens reported by providers, by provider, model and type (input, output, cached_input).");
         _attempts = _meter.CreateCounter<long>("ai_gateway_provider_attempts", description: "Upstream attempts per provider (retries and fallbacks included).");
         _fallbacks = _meter.CreateCounter<long>("ai_gateway_provider_failover", description: "Attempts after the first, i.e. retries and fallbacks, by the provider they went to.");
-        _duration = _meter.CreateHistogram<double>("ai_gateway_request_duration", unit: "s", description: "Time from request headers to the end of the response.");
+        _duration = _meter.CreateHistogram<double>(
+            "ai_gateway_request_duration",
+            unit: "s",
+            description: "Time from request headers to the end of the response.",
+            tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
     }
 
     internal void RequestCompleted(EndpointRoute route, string? model, string? provider, int status, TokenUsage usage, TimeSpan elapsed)
