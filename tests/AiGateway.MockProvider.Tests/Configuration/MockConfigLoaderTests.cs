@@ -191,6 +191,21 @@ public sealed class MockConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void The_shipped_sample_config_is_valid()
+    {
+        // Arrange
+        var path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "mock.sample.yaml");
+
+        // Act
+        var options = MockConfigLoader.Load(path, NoEnvironment, out var errors);
+
+        // Assert
+        Assert.Empty(errors);
+        Assert.Equal(["sk-mock-openai"], options!.RequiredApiKeys["/v1"]);
+        Assert.Equal(FaultRule.RateLimited(2, "/v1/chat/completions", times: 1) with { Model = "gpt-4o" }, Assert.Single(options.Faults));
+    }
+
+    [Fact]
     public void A_missing_file_is_an_error()
     {
         // Act
