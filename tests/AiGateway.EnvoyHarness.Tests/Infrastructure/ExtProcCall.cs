@@ -9,10 +9,12 @@ public sealed class ExtProcCall(IAsyncStreamReader<ProcessingRequest> requests, 
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(5);
     private readonly List<ProcessingRequest> _received = [];
 
-    public Metadata CallHeaders => context.RequestHeaders;
+    /// <summary>The gRPC call headers (Envoy's <c>initial_metadata</c>), copied when the call started.</summary>
+    public IReadOnlyDictionary<string, string> CallHeaders { get; } =
+        context.RequestHeaders.Where(h => !h.IsBinary).GroupBy(h => h.Key).ToDictionary(g => g.Key, g => g.First().Value);
 
     /// <summary>True when the gRPC call carries <c>x-ai-gateway-filter: upstream</c> (the upstream filter's initial_metadata).</summary>
-    public bool IsUpstream => context.RequestHeaders.GetValue("x-ai-gateway-filter") == "upstream";
+    public bool IsUpstream => CallHeaders.GetValueOrDefault("x-ai-gateway-filter") == "upstream";
 
     public IReadOnlyList<ProcessingRequest> Received
     {
@@ -28,7 +30,8 @@ public sealed class ExtProcCall(IAsyncStreamReader<ProcessingRequest> requests, 
     /// <summary>How the client ended the stream, once it did: "half-closed" (EOF) or "cancelled".</summary>
     public string? EndedBy { get; private set; }
 
-    public CancellationToken CallCancelled => context.CancellationToken;
+    /// <summary>True once <see cref="WaitForCancellationAsync"/> saw the client reset the call.</summary>
+    public bool CancellationObserved { get; private set; }
 
     /// <summary>The next message, or null when Envoy half-closed or reset the stream.</summary>
     public async Task<ProcessingRequest?> ReadAsync()
@@ -50,13 +53,13 @@ public sealed class ExtProcCall(IAsyncStreamReader<ProcessingRequest> requests, 
             EndedBy ??= "half-closed";
             return null;
         }
+        catch (OperationCanceledException exception) when (limit.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException("The harness sent nothing within the wait limit.", exception);
+        }
         catch (Exception exception) when (exception is OperationCanceledException or IOException or InvalidOperationException)
         {
-            if (!context.CancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException("The harness sent nothing within the wait limit.", exception);
-            }
-
+            // The client reset the stream (the exception can arrive before the call's token is flagged).
             EndedBy ??= "cancelled";
             return null;
         }
@@ -74,6 +77,7 @@ public sealed class ExtProcCall(IAsyncStreamReader<ProcessingRequest> requests, 
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var registration = context.CancellationToken.Register(() => cancelled.TrySetResult());
         await cancelled.Task.WaitAsync(WaitLimit);
+        CancellationObserved = true;
         EndedBy ??= "cancelled";
     }
 }
