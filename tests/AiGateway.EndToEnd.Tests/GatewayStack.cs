@@ -35,7 +35,15 @@ public sealed class GatewayStack : IAsyncDisposable
 
     public static async Task<GatewayStack> StartAsync(Action<IServiceCollection>? configureExtProc = null)
     {
-        var provider = await MockProviderServer.StartAsync(new MockProviderOptions());
+        // The mock rejects a request without its provider's key, so every test also proves key injection.
+        var provider = await MockProviderServer.StartAsync(new MockProviderOptions
+        {
+            RequiredApiKeys = new Dictionary<string, IReadOnlyList<string>>
+            {
+                ["/v1/"] = [OpenAiKey],
+                ["/compat/v1/"] = [VllmKey],
+            },
+        });
         var extProc = await ExtProcTestServer.StartAsync(
             FixtureFiles.InRepository("envoy/gateway.yaml"),
             configureExtProc,

@@ -11,15 +11,24 @@ public sealed class ConfigReloadServiceTests
     {
         await using var server = await ExtProcTestServer.StartAsync(FixtureFiles.Path("gateway.yaml"));
 
-        await File.WriteAllTextAsync(server.ConfigPath, "providers:\n  - { name: one, type: openai, endpoint: \"http://one/v1\", models: [only-model] }\n");
+        await ReplaceAsync(server.ConfigPath, "providers:\n  - { name: one, type: openai, endpoint: \"http://one/v1\", models: [only-model] }\n");
         await WaitForModelsAsync(server, ["only-model"]);
 
-        await File.WriteAllTextAsync(server.ConfigPath, "providers: [ { name: 'bad name', type: nope } ]\n");
+        await ReplaceAsync(server.ConfigPath, "providers: [ { name: 'bad name', type: nope } ]\n");
         await WaitUntilAsync(() => server.Logs.Entries.Any(e => e.EventId.Name == "ConfigReloadFailed"));
 
         Assert.Equal(["only-model"], await ModelsAsync(server));
         var failure = server.Logs.Entries.Single(e => e.EventId.Name == "ConfigReloadFailed").Message;
-        Assert.Contains("providers[0].name", failure, StringComparison.Ordinal);
+        Assert.Contains("providers[0].name: 'bad name' may only contain", failure, StringComparison.Ordinal);
+        Assert.Contains("providers[0].type: unknown provider type 'nope'", failure, StringComparison.Ordinal);
+    }
+
+    /// <summary>Replaces the file in one step, as editors and Kubernetes ConfigMap updates do.</summary>
+    private static async Task ReplaceAsync(string path, string content)
+    {
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, content);
+        File.Move(temporary, path, overwrite: true);
     }
 
     private static async Task<List<string>> ModelsAsync(ExtProcTestServer server)
