@@ -1,1 +1,3 @@
-return 0;
+using AiGateway.LoadDriver.Cli;
+
+return await DriverCommand.RunAsync(args).ConfigureAwait(false);

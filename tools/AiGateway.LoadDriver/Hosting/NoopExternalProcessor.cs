@@ -1,0 +1,44 @@
+using Envoy.Service.ExtProc.V3;
+using Grpc.Core;
+
+namespace AiGateway.LoadDriver.Hosting;
+
+/// <summary>The baseline: answers every message with CONTINUE in the matching arm and does nothing else.</summary>
+internal sealed class NoopExternalProcessor : ExternalProcessor.ExternalProcessorBase
+{
+    private static readonly ProcessingResponse RequestHeaders = new() { RequestHeaders = new HeadersResponse { Response = new CommonResponse() } };
+    private static readonly ProcessingResponse RequestBody = new() { RequestBody = new BodyResponse { Response = new CommonResponse() } };
+    private static readonly ProcessingResponse ResponseHeaders = new() { ResponseHeaders = new HeadersResponse { Response = new CommonResponse() } };
+    private static readonly ProcessingResponse ResponseBody = new() { ResponseBody = new BodyResponse { Response = new CommonResponse() } };
+    private static readonly ProcessingResponse RequestTrailers = new() { RequestTrailers = new TrailersResponse() };
+    private static readonly ProcessingResponse ResponseTrailers = new() { ResponseTrailers = new TrailersResponse() };
+
+    public override async Task Process(IAsyncStreamReader<ProcessingRequest> requestStream, IServerStreamWriter<ProcessingResponse> responseStream, ServerCallContext context)
+    {
+        var cancellationToken = context.CancellationToken;
+        try
+        {
+            while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+            {
+                var reply = requestStream.Current.RequestCase switch
+                {
+                    ProcessingRequest.RequestOneofCase.RequestHeaders => RequestHeaders,
+                    ProcessingRequest.RequestOneofCase.RequestBody => RequestBody,
+                    ProcessingRequest.RequestOneofCase.ResponseHeaders => ResponseHeaders,
+                    ProcessingRequest.RequestOneofCase.ResponseBody => ResponseBody,
+                    ProcessingRequest.RequestOneofCase.RequestTrailers => RequestTrailers,
+                    ProcessingRequest.RequestOneofCase.ResponseTrailers => ResponseTrailers,
+                    _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "ProcessingRequest without a request arm")),
+                };
+                await responseStream.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Envoy half-closes and resets: a normal end.
+        }
+        catch (IOException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+}
