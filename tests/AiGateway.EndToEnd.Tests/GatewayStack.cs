@@ -60,6 +60,14 @@ public sealed class GatewayStack : IAsyncDisposable
         return new GatewayStack(provider, extProc, envoy);
     }
 
+    /// <summary>The harness's record of the only request so far, once it is complete (the client may see the last byte first).</summary>
+    public async Task<HarnessRequestRecord> SingleRecordAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var records = await Envoy.WaitForRequestsAsync(1, timeout.Token);
+        return Assert.Single(records);
+    }
+
     /// <summary>The official OpenAI SDK pointed at the gateway, with its own retries off.</summary>
     public OpenAIClient OpenAiClient() => new(new ApiKeyCredential(GatewayKey), new OpenAIClientOptions
     {

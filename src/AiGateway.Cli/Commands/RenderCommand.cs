@@ -13,7 +13,7 @@ internal static class RenderCommand
         var outputPath = new Option<FileInfo?>("--output", "-o") { Description = "Write here instead of standard output." };
         var extProc = new Option<string>("--extproc-address")
         {
-            Description = "host:port where Envoy reaches aigw extproc.",
+            Description = "Where Envoy reaches aigw extproc: host:port or unix:/path.sock.",
             DefaultValueFactory = _ => new EnvoyRenderOptions().ExtProcAddress,
         };
         var port = new Option<int>("--listener-port")
@@ -40,9 +40,9 @@ internal static class RenderCommand
             }
 
             var address = parse.GetValue(extProc)!;
-            if (!address.Contains(':', StringComparison.Ordinal))
+            if (!ListenAddress.TryParse(address, out _, out _) && !System.Text.RegularExpressions.Regex.IsMatch(address, "^[A-Za-z0-9.-]+:[0-9]{1,5}$"))
             {
-                await error.WriteLineAsync($"--extproc-address: '{address}' is not host:port").ConfigureAwait(false);
+                await error.WriteLineAsync($"--extproc-address: '{address}' is not host:port or unix:/path.sock").ConfigureAwait(false);
                 return 2;
             }
 

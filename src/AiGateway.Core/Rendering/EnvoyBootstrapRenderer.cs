@@ -39,17 +39,19 @@ public static class EnvoyBootstrapRenderer
             }
         }
 
-        var (extProcHost, extProcPort) = SplitHostPort(options.ExtProcAddress);
+        var extProcPipe = options.ExtProcAddress.StartsWith("unix:", StringComparison.Ordinal) ? options.ExtProcAddress[5..] : null;
+        var (extProcHost, extProcPort) = extProcPipe is null ? SplitHostPort(options.ExtProcAddress) : (string.Empty, 0);
         var y = new StringBuilder();
         y.Append("""
             # Envoy bootstrap for AiGateway (Envoy 1.37 or newer).
             # Rendered by `aigw render envoy --config envoy/gateway.yaml`; do not edit by hand (a test checks it).
             # docker-compose.yml runs it with the official Envoy image; the test harness runs the same file.
+            # Envoy's admin API has no authentication: it listens on loopback only.
             admin:
               address:
 
             """);
-        y.Append(Inv($"    socket_address: {{ address: 0.0.0.0, port_value: {options.AdminPort} }}\n"));
+        y.Append(Inv($"    socket_address: {{ address: 127.0.0.1, port_value: {options.AdminPort} }}\n"));
         y.Append("""
             static_resources:
               listeners:
@@ -90,12 +92,12 @@ public static class EnvoyBootstrapRenderer
             {
                 y.Append("                          route:\n");
                 y.Append(Inv($"                            cluster: {Scalar(cluster)}\n"));
-                y.Append("                            timeout: 600s\n");
+                y.Append("                            timeout: 0s\n");
                 AppendRetryPolicy(y, snapshot.Routing);
             }
             else
             {
-                y.Append(Inv($"                          route: {{ cluster: {Scalar(cluster)}, timeout: 600s, retry_policy: *retry_policy }}\n"));
+                y.Append(Inv($"                          route: {{ cluster: {Scalar(cluster)}, timeout: 0s, retry_policy: *retry_policy }}\n"));
             }
         }
 
@@ -134,10 +136,13 @@ public static class EnvoyBootstrapRenderer
                                 typed_config:
                                   "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
               clusters:
-                # Our ext_proc service. In docker-compose it is the `extproc` container; as a sidecar use
-                # 127.0.0.1 or a pipe address (unix socket).
+                # Our ext_proc service. In docker-compose it is the `extproc` container; as a sidecar render
+                # with --extproc-address 127.0.0.1:50051 or unix:/path.sock.
                 - name: aigw_extproc
-                  type: STRICT_DNS
+
+            """);
+        y.Append(extProcPipe is null ? "      type: STRICT_DNS\n" : "      type: STATIC\n");
+        y.Append("""
                   connect_timeout: 1s
                   typed_extension_protocol_options:
                     envoy.extensions.upstreams.http.v3.HttpProtocolOptions:
@@ -152,7 +157,9 @@ public static class EnvoyBootstrapRenderer
                               address:
 
             """);
-        y.Append(Inv($"                    socket_address: {{ address: {Scalar(extProcHost)}, port_value: {extProcPort} }}\n"));
+        y.Append(extProcPipe is not null
+            ? Inv($"                    pipe: {{ path: {Scalar(extProcPipe)} }}\n")
+            : Inv($"                    socket_address: {{ address: {Scalar(extProcHost)}, port_value: {extProcPort} }}\n"));
         y.Append("    # One cluster per provider order: priority 0 is the chosen provider, later priorities are the\n");
         y.Append("    # fallbacks Envoy's retries move to. The upstream-level processor runs once per attempt.\n");
         for (var c = 0; c < clusters.Count; c++)

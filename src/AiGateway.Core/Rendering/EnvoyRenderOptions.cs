@@ -3,7 +3,7 @@ namespace AiGateway.Core.Rendering;
 /// <summary>Deployment facts the Envoy bootstrap needs besides gateway.yaml.</summary>
 public sealed record EnvoyRenderOptions
 {
-    /// <summary>Where Envoy reaches extproc: <c>host:port</c> (docker-compose service name by default).</summary>
+    /// <summary>Where Envoy reaches extproc: <c>host:port</c> (docker-compose service name by default) or <c>unix:/path.sock</c>.</summary>
     public string ExtProcAddress { get; init; } = "extproc:50051";
 
     /// <summary>The gateway listener's port.</summary>

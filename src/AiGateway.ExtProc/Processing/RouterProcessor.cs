@@ -66,11 +66,20 @@ internal sealed class RouterProcessor(
         switch (route)
         {
             case EndpointRoute.ModelsList:
-                return Reply(ImmediateResponses.Json(200, ModelsResponse.List(snapshot), requestId, "ai_gateway_models"));
+                _status = 200;
+                var models = ImmediateResponses.Json(200, ModelsResponse.List(snapshot), requestId, "ai_gateway_models");
+                models.DynamicMetadata = Finish();
+                return Reply(models);
             case EndpointRoute.ModelGet:
-                return modelId is not null && !snapshot.ProvidersFor(modelId).IsEmpty
-                    ? Reply(ImmediateResponses.Json(200, ModelsResponse.One(snapshot, modelId), requestId, "ai_gateway_model"))
-                    : Immediate(ClientError.UnknownModel(modelId ?? string.Empty));
+                if (modelId is null || snapshot.ProvidersFor(modelId).IsEmpty)
+                {
+                    return Immediate(ClientError.UnknownModel(modelId ?? string.Empty));
+                }
+
+                _status = 200;
+                var model = ImmediateResponses.Json(200, ModelsResponse.One(snapshot, modelId), requestId, "ai_gateway_model");
+                model.DynamicMetadata = Finish();
+                return Reply(model);
         }
 
         if (headers.EndOfStream)
@@ -304,7 +313,9 @@ internal sealed class RouterProcessor(
     private ValueTask<ProcessingResponse> Immediate(ClientError error)
     {
         _status = error.Status;
-        return Reply(ImmediateResponses.OpenAiError(error, _state?.RequestId));
+        var reply = ImmediateResponses.OpenAiError(error, _state?.RequestId);
+        reply.DynamicMetadata = Finish();
+        return Reply(reply);
     }
 
     private static ValueTask<ProcessingResponse> Reply(ProcessingResponse response) => ValueTask.FromResult(response);

@@ -90,6 +90,32 @@ public sealed class EnvoyBootstrapRendererTests
         Assert.Equal("0", Scalar(route, "route", "retry_policy", "num_retries"));
     }
 
+    [Fact]
+    public void Renders_a_static_pipe_cluster_for_a_unix_socket_extproc()
+    {
+        var snapshot = Load(FixtureFiles.Text("Rendering", "seed-fallback.gateway.yaml"));
+
+        var root = Parse(EnvoyBootstrapRenderer.Render(snapshot, new EnvoyRenderOptions { ExtProcAddress = "unix:/var/run/aigw.sock" }));
+
+        var cluster = Seq(root, "static_resources", "clusters")[0];
+        Assert.Equal("aigw_extproc", Scalar(cluster, "name"));
+        Assert.Equal("STATIC", Scalar(cluster, "type"));
+        Assert.Equal("/var/run/aigw.sock", Scalar(cluster, "load_assignment", "endpoints", 0, "lb_endpoints", 0, "endpoint", "address", "pipe", "path"));
+    }
+
+    [Fact]
+    public void Long_streams_are_bounded_by_idle_timeouts_not_by_a_route_timeout()
+    {
+        var snapshot = Load(FixtureFiles.Text("Rendering", "seed-fallback.gateway.yaml"));
+
+        var root = Parse(EnvoyBootstrapRenderer.Render(snapshot, new EnvoyRenderOptions()));
+
+        var route = Seq(root, "static_resources", "listeners", 0, "filter_chains", 0, "filters", 0, "typed_config", "route_config", "virtual_hosts", 0, "routes")[0];
+        Assert.Equal("0s", Scalar(route, "route", "timeout"));
+        Assert.Equal("120s", Scalar(route, "route", "retry_policy", "per_try_idle_timeout"));
+        Assert.Equal("300s", Scalar(root, "static_resources", "listeners", 0, "filter_chains", 0, "filters", 0, "typed_config", "stream_idle_timeout"));
+    }
+
     private static YamlNode Parse(string yaml)
     {
         var stream = new YamlStream();

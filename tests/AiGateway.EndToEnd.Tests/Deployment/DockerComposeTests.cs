@@ -30,12 +30,13 @@ public sealed class DockerComposeTests
     }
 
     [Fact]
-    public void The_gateway_listener_and_admin_ports_are_published()
+    public void The_gateway_listener_is_published_and_the_unauthenticated_admin_api_is_not()
     {
         var ports = List(Service("envoy"), "ports").Select(p => p.Split(':')[1]).ToList();
 
         Assert.Contains(Scalar(Node(Envoy, "static_resources", "listeners", 0, "address", "socket_address"), "port_value"), ports);
-        Assert.Contains(Scalar(Node(Envoy, "admin", "address", "socket_address"), "port_value"), ports);
+        Assert.Equal("127.0.0.1", Scalar(Node(Envoy, "admin", "address", "socket_address"), "address"));
+        Assert.DoesNotContain(Scalar(Node(Envoy, "admin", "address", "socket_address"), "port_value"), ports);
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class GatewayErrorTests : IAsyncLifetime
         Assert.False(cancel.IsCancellationRequested, "the client stream hung");
 
         // The reset came after the response headers went downstream: too late to retry, as in Envoy.
-        var record = _stack.Envoy.Requests.Single();
+        var record = await _stack.SingleRecordAsync();
         Assert.Single(record.Attempts);
         Assert.True(record.Aborted);
     }

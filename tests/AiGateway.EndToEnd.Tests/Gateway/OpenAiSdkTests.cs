@@ -41,7 +41,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         Assert.DoesNotContain(received.Headers.Keys, k => k is "x-ai-gateway-model" or "x-ai-gateway-provider");
         Assert.Equal(received.Body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), received.Headers["content-length"]);
 
-        var record = _stack.Envoy.Requests.Single();
+        var record = await _stack.SingleRecordAsync();
         var metadata = record.Metadata("ai_gateway");
         Assert.Equal("openai", metadata["provider"]);
         Assert.Equal("gpt-4o-mini", metadata["model"]);
@@ -77,7 +77,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         var received = Assert.Single(_stack.Provider.Requests);
         using var body = JsonDocument.Parse(received.Body);
         Assert.True(body.RootElement.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
-        Assert.Equal((double)usage.TotalTokenCount, _stack.Envoy.Requests.Single().Metadata("ai_gateway")["total_tokens"]);
+        Assert.Equal((double)usage.TotalTokenCount, (await _stack.SingleRecordAsync()).Metadata("ai_gateway")["total_tokens"]);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         Assert.EndsWith("data: [DONE]\n\n", stream, StringComparison.Ordinal);
         using var sent = JsonDocument.Parse(_stack.Provider.Requests.Single().Body);
         Assert.True(sent.RootElement.GetProperty("stream_options").GetProperty("include_usage").GetBoolean());
-        Assert.True((double)_stack.Envoy.Requests.Single().Metadata("ai_gateway")["output_tokens"]! > 0);
+        Assert.True((double)(await _stack.SingleRecordAsync()).Metadata("ai_gateway")["output_tokens"]! > 0);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
 
         Assert.Equal(MockProviderOptions.DefaultEmbeddingDimensions, result.Value.ToFloats().Length);
         Assert.Equal("/v1/embeddings", _stack.Provider.Requests.Single().Path);
-        Assert.True((double)_stack.Envoy.Requests.Single().Metadata("ai_gateway")["input_tokens"]! > 0);
+        Assert.True((double)(await _stack.SingleRecordAsync()).Metadata("ai_gateway")["input_tokens"]! > 0);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         Assert.Equal(("/v1/chat/completions", "Bearer " + GatewayStack.OpenAiKey), (requests[0].Path, requests[0].Headers["authorization"]));
         Assert.Equal(("/compat/v1/chat/completions", "Bearer " + GatewayStack.VllmKey), (requests[1].Path, requests[1].Headers["authorization"]));
         Assert.Equal(requests[0].Body.ToArray(), requests[1].Body.ToArray());
-        Assert.Equal("local-vllm", _stack.Envoy.Requests.Single().Metadata("ai_gateway")["provider"]);
+        Assert.Equal("local-vllm", (await _stack.SingleRecordAsync()).Metadata("ai_gateway")["provider"]);
     }
 
     [Fact]

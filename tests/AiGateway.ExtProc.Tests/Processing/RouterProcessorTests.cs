@@ -92,6 +92,7 @@ public sealed class RouterProcessorTests : IAsyncLifetime
         var reply = await stream.SendAsync(RequestBody("{\"model\":\"gpt-4o-mini\",\"pad\":\"" + new string('x', 5000) + "\"}"));
 
         AssertOpenAiError(reply, 413, "request_too_large");
+        Assert.Equal(0, reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["total_tokens"].NumberValue);
     }
 
     [Fact]
