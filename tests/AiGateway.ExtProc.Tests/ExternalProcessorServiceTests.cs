@@ -52,6 +52,20 @@ public sealed class ExternalProcessorServiceTests
         Assert.Empty(server.Logs.Errors);
     }
 
+    [Fact]
+    public async Task Accepts_a_body_as_large_as_the_envoy_buffer_limit_we_ship()
+    {
+        // envoy/envoy.yaml buffers up to 8 MiB; the gRPC message carrying such a body must get through.
+        await using var server = await ExtProcTestServer.StartAsync(FixtureFiles.Path("gateway.yaml"));
+        using var router = server.Open();
+        await router.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        var padding = new string('x', (8 * 1024 * 1024) - 100);
+
+        var reply = await router.SendAsync(RequestBody("{\"model\":\"gpt-4o\",\"pad\":\"" + padding + "\"}"));
+
+        Assert.Equal("openai", SetValue(reply.RequestBody.Response.HeaderMutation, "x-ai-gateway-provider"));
+    }
+
     private sealed class ThrowingTranslator : ITranslator
     {
         public UpstreamRequest TranslateRequest(ParsedRequest request, ProviderDefinition provider, IBufferWriter<byte> body) =>
