@@ -111,17 +111,9 @@ public sealed class SseEventSplitter : IDisposable
         // Most events carry exactly one data line: hand out a slice, no copy.
         ReadOnlySpan<byte> single = default;
         var dataLines = 0;
-        var rest = raw;
-        while (!rest.IsEmpty)
+        for (var rest = raw; !rest.IsEmpty;)
         {
-            var newline = rest.IndexOf((byte)'\n');
-            var line = newline < 0 ? rest : rest[..newline];
-            rest = newline < 0 ? default : rest[(newline + 1)..];
-            if (line.Length > 0 && line[^1] == (byte)'\r')
-            {
-                line = line[..^1];
-            }
-
+            var line = NextLine(ref rest);
             if (line.StartsWith("data:"u8))
             {
                 dataLines++;
@@ -135,19 +127,12 @@ public sealed class SseEventSplitter : IDisposable
             return;
         }
 
+        // Several data lines are one payload joined with '\n' (the SSE rule).
         var joined = new ArrayBufferWriter<byte>(raw.Length);
-        rest = raw;
         var first = true;
-        while (!rest.IsEmpty)
+        for (var rest = raw; !rest.IsEmpty;)
         {
-            var newline = rest.IndexOf((byte)'\n');
-            var line = newline < 0 ? rest : rest[..newline];
-            rest = newline < 0 ? default : rest[(newline + 1)..];
-            if (line.Length > 0 && line[^1] == (byte)'\r')
-            {
-                line = line[..^1];
-            }
-
+            var line = NextLine(ref rest);
             if (line.StartsWith("data:"u8))
             {
                 if (!first)
@@ -161,6 +146,15 @@ public sealed class SseEventSplitter : IDisposable
         }
 
         onEvent(ref state, raw, joined.WrittenSpan);
+    }
+
+    /// <summary>Cuts the next line (without its CR LF or LF) off the front of <paramref name="rest"/>.</summary>
+    private static ReadOnlySpan<byte> NextLine(scoped ref ReadOnlySpan<byte> rest)
+    {
+        var newline = rest.IndexOf((byte)'\n');
+        var line = newline < 0 ? rest : rest[..newline];
+        rest = newline < 0 ? default : rest[(newline + 1)..];
+        return line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
     }
 
     private static ReadOnlySpan<byte> DataValue(ReadOnlySpan<byte> line)

@@ -3,6 +3,7 @@ using AiGateway.Core.Rendering;
 using AiGateway.TestKit;
 using Microsoft.Extensions.Time.Testing;
 using YamlDotNet.RepresentationModel;
+using static AiGateway.TestKit.YamlPath;
 
 namespace AiGateway.Core.Tests.Rendering;
 
@@ -115,30 +116,4 @@ public sealed class EnvoyBootstrapRendererTests
         Assert.Equal("120s", Scalar(route, "route", "retry_policy", "per_try_idle_timeout"));
         Assert.Equal("300s", Scalar(root, "static_resources", "listeners", 0, "filter_chains", 0, "filters", 0, "typed_config", "stream_idle_timeout"));
     }
-
-    private static YamlNode Parse(string yaml)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        return stream.Documents[0].RootNode;
-    }
-
-    private static YamlNode Node(YamlNode node, params object[] path)
-    {
-        foreach (var step in path)
-        {
-            node = step switch
-            {
-                string key => ((YamlMappingNode)node).Children[new YamlScalarNode(key)],
-                int index => ((YamlSequenceNode)node).Children[index],
-                _ => throw new ArgumentException("bad path step"),
-            };
-        }
-
-        return node;
-    }
-
-    private static List<YamlNode> Seq(YamlNode node, params object[] path) => [.. ((YamlSequenceNode)Node(node, path)).Children];
-
-    private static string? Scalar(YamlNode node, params object[] path) => ((YamlScalarNode)Node(node, path)).Value;
 }

@@ -26,6 +26,21 @@ public sealed class SseEventSplitterTests
         }
     }
 
+    [Theory]
+    [InlineData("data:\ndata: x\n\n", "\nx")]
+    [InlineData("data: a\r\ndata:b\r\n\r\n", "a\nb")]
+    [InlineData("event: ping\n\n", "")]
+    [InlineData(": comment\ndata: {}\n\n", "{}")]
+    public void Joins_data_lines_as_the_sse_rules_say(string stream, string expected)
+    {
+        using var splitter = new SseEventSplitter();
+        var events = new List<(string Raw, string Data)>();
+
+        splitter.Feed(Encoding.UTF8.GetBytes(stream), ref events, Collect);
+
+        Assert.Equal(expected, Assert.Single(events).Data);
+    }
+
     [Fact]
     public void Holds_back_an_unterminated_event()
     {

@@ -1,5 +1,6 @@
 using AiGateway.TestKit;
 using YamlDotNet.RepresentationModel;
+using static AiGateway.TestKit.YamlPath;
 
 namespace AiGateway.EndToEnd.Tests.Deployment;
 
@@ -102,30 +103,9 @@ public sealed class DockerComposeTests
 
     private static YamlNode Service(string name) => Node(Compose, "services", name);
 
-    private static YamlMappingNode Load(string relative)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(File.ReadAllText(FixtureFiles.InRepository(relative))));
-        return (YamlMappingNode)stream.Documents[0].RootNode;
-    }
+    private static YamlMappingNode Load(string relative) => (YamlMappingNode)Parse(File.ReadAllText(FixtureFiles.InRepository(relative)));
 
-    private static YamlNode Node(YamlNode node, params object[] path)
-    {
-        foreach (var step in path)
-        {
-            node = step switch
-            {
-                string key => ((YamlMappingNode)node).Children[new YamlScalarNode(key)],
-                int index => ((YamlSequenceNode)node).Children[index],
-                _ => throw new ArgumentException("bad path step"),
-            };
-        }
+    private static string Scalar(YamlNode node, params object[] path) => YamlPath.Scalar(node, path)!;
 
-        return node;
-    }
-
-    private static string Scalar(YamlNode node, params object[] path) => ((YamlScalarNode)Node(node, path)).Value!;
-
-    private static List<string> List(YamlNode node, string key) =>
-        ((YamlSequenceNode)Node(node, key)).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
+    private static List<string> List(YamlNode node, string key) => Strings(node, key);
 }
