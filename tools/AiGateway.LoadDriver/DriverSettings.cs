@@ -33,6 +33,9 @@ internal sealed record DriverSettings
     /// <summary>CPU list for the server (taskset -c), or null for no pinning.</summary>
     public string? ServerCpus { get; init; }
 
+    /// <summary>The noop server ends each stream with OK after its last message instead of waiting for Envoy's reset.</summary>
+    public bool NoopCloseEarly { get; init; }
+
     /// <summary>Extra environment variables for the server process.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ServerEnvironment { get; init; } = [];
 

@@ -49,12 +49,13 @@ internal static class DriverCommand
         var aigw = new Option<string?>("--aigw") { Description = "Path of the aigw executable (default: src/AiGateway.Cli/bin/Release/net10.0/aigw of this checkout)." };
         var serverCpus = new Option<string?>("--server-cpus") { Description = "Pin the server with taskset -c, e.g. 1 (pin the driver yourself: taskset -c 0 ...)." };
         var serverEnv = new Option<string[]>("--server-env") { Description = "KEY=VALUE environment for the server, repeatable (e.g. DOTNET_gcServer=0)." };
+        var noopCloseEarly = new Option<bool>("--noop-close-early") { Description = "Experiment: the noop server ends each stream with OK after the last message Envoy sends, before Envoy's reset." };
         var json = new Option<string?>("--json") { Description = "Append one JSON object per run to this file." };
         var label = new Option<string?>("--label") { Description = "Label shown next to the target in the table and JSON." };
 
         var root = new RootCommand("Load driver for `aigw serve extproc`: plays Envoy's router and upstream ext_proc filters over gRPC against a server it starts as a child process.")
         {
-            target, rate, concurrency, duration, warmup, drain, waitIdle, slo, connections, maxInFlight, aigw, serverCpus, serverEnv, json, label,
+            target, rate, concurrency, duration, warmup, drain, waitIdle, slo, connections, maxInFlight, aigw, serverCpus, serverEnv, noopCloseEarly, json, label,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -98,6 +99,7 @@ internal static class DriverCommand
                 AigwPath = parse.GetValue(aigw),
                 ServerCpus = parse.GetValue(serverCpus),
                 ServerEnvironment = env,
+                NoopCloseEarly = parse.GetValue(noopCloseEarly),
                 JsonPath = parse.GetValue(json),
                 Label = parse.GetValue(label),
             };
@@ -105,9 +107,10 @@ internal static class DriverCommand
         });
 
         var listen = new Option<string>("--listen") { Description = "Loopback host:port.", Required = true };
-        var noop = new Command("noop-server", "Serve the CONTINUE-only ext_proc baseline (started by the driver itself).") { listen };
+        var closeEarly = new Option<bool>("--close-early") { Description = "End each stream with OK after the last message Envoy sends on it." };
+        var noop = new Command("noop-server", "Serve the CONTINUE-only ext_proc baseline (started by the driver itself).") { listen, closeEarly };
         noop.Hidden = true;
-        noop.SetAction((parse, cancellationToken) => NoopServer.RunAsync(parse.GetValue(listen)!, output, log, cancellationToken));
+        noop.SetAction((parse, cancellationToken) => NoopServer.RunAsync(parse.GetValue(listen)!, parse.GetValue(closeEarly), output, log, cancellationToken));
         root.Subcommands.Add(noop);
         return root;
     }

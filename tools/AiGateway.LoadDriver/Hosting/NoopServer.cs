@@ -13,7 +13,7 @@ namespace AiGateway.LoadDriver.Hosting;
 /// </summary>
 internal static class NoopServer
 {
-    public static async Task<int> RunAsync(string listen, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string listen, bool closeEarly, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (!TryParseLoopback(listen, out var endpoint))
         {
@@ -33,6 +33,7 @@ internal static class NoopServer
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
             kestrel.Listen(endpoint, o => o.Protocols = HttpProtocols.Http2);
         });
+        builder.Services.AddSingleton(new NoopOptions(closeEarly));
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = 64 * 1024 * 1024;
@@ -42,7 +43,7 @@ internal static class NoopServer
 
         await using var app = builder.Build();
         app.MapGrpcService<NoopExternalProcessor>();
-        await output.WriteLineAsync($"noop ext_proc: gRPC on {endpoint}").ConfigureAwait(false);
+        await output.WriteLineAsync($"noop ext_proc: gRPC on {endpoint}{(closeEarly ? ", closing streams early" : "")}").ConfigureAwait(false);
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;
     }

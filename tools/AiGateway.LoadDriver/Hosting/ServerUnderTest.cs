@@ -13,6 +13,15 @@ internal sealed class ServerUnderTest : IAsyncDisposable
 {
     private const int OutputLines = 40;
 
+    /// <summary>Environment variables the driver may use for itself and never hands to the server.</summary>
+    internal static readonly string[] DriverOnlyEnvironment =
+    [
+        "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit",
+        "DOTNET_gcServer",
+        "DOTNET_GCgen0size",
+        "DOTNET_TieredPGO",
+    ];
+
     private readonly Process _process;
     private readonly Queue<string> _output = new();
     private readonly string? _tempDirectory;
@@ -83,6 +92,11 @@ internal sealed class ServerUnderTest : IAsyncDisposable
                 }
 
                 arguments.AddRange(["noop-server", "--listen", listen]);
+                if (settings.NoopCloseEarly)
+                {
+                    arguments.Add("--close-early");
+                }
+
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(target), target, null);
@@ -105,6 +119,13 @@ internal sealed class ServerUnderTest : IAsyncDisposable
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        // Driver-side tuning (e.g. less thread-pool spinning to leave the server more CPU) must not
+        // change the server under test: it gets only what --server-env gives it.
+        foreach (var name in DriverOnlyEnvironment)
+        {
+            start.Environment.Remove(name);
         }
 
         foreach (var (key, value) in settings.ServerEnvironment)

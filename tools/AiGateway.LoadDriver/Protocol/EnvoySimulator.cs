@@ -52,8 +52,9 @@ internal sealed class EnvoySimulator
             await ReplyAsync(router, ProcessingResponse.ResponseOneofCase.ResponseBody, "router response_body", cancellationToken).ConfigureAwait(false);
             var done = Stopwatch.GetTimestamp();
 
-            // Envoy's default close: half-close, then reset.
-            await router.RequestStream.CompleteAsync().ConfigureAwait(false);
+            // Envoy's default close: half-close, then reset (Dispose). The server may already have ended the
+            // stream with OK, which Envoy accepts after the last reply: nothing after this point is an error.
+            await HalfCloseAsync(router).ConfigureAwait(false);
             return done;
         }
         finally
@@ -69,11 +70,22 @@ internal sealed class EnvoySimulator
         {
             await upstream.RequestStream.WriteAsync(headers, cancellationToken).ConfigureAwait(false);
             await ReplyAsync(upstream, ProcessingResponse.ResponseOneofCase.RequestHeaders, "upstream request_headers", cancellationToken).ConfigureAwait(false);
-            await upstream.RequestStream.CompleteAsync().ConfigureAwait(false);
+            await HalfCloseAsync(upstream).ConfigureAwait(false);
         }
         finally
         {
             upstream.Dispose();
+        }
+    }
+
+    private static async Task HalfCloseAsync(AsyncDuplexStreamingCall<ProcessingRequest, ProcessingResponse> call)
+    {
+        try
+        {
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException or OperationCanceledException)
+        {
         }
     }
 
