@@ -55,6 +55,12 @@ internal sealed class ExternalProcessorService(
                 }
 
                 await responseStream.WriteAsync(reply, cancellationToken).ConfigureAwait(false);
+                if (processor.IsComplete || reply.ResponseCase == ProcessingResponse.ResponseOneofCase.ImmediateResponse)
+                {
+                    // Nothing more will come for this request: end with OK (Envoy has applied the reply
+                    // and continues unmodified) rather than wait for Envoy's reset, which is costlier.
+                    return;
+                }
             }
         }
         catch (OperationCanceledException)

@@ -21,6 +21,18 @@ public sealed class EnvoyStream(AsyncDuplexStreamingCall<ProcessingRequest, Proc
         return call.ResponseStream.Current;
     }
 
+    /// <summary>Waits (bounded) for the server to end the stream without another reply; returns its status.</summary>
+    public async Task<Status> WaitForServerEndAsync()
+    {
+        using var timeout = new CancellationTokenSource(ReplyTimeout);
+        if (await call.ResponseStream.MoveNext(timeout.Token))
+        {
+            throw new InvalidOperationException("the server sent another reply instead of ending the stream");
+        }
+
+        return call.GetStatus();
+    }
+
     /// <summary>Half-closes like Envoy at the end of a request.</summary>
     public Task CompleteAsync() => call.RequestStream.CompleteAsync();
 

@@ -32,6 +32,11 @@ public static class ExtProcServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+
+        // Per-call framework logs (hosting, routing, gRPC's own "client reset the stream" on every
+        // request Envoy ends) would cost more than the request itself: only warnings from them.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>

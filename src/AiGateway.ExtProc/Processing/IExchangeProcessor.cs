@@ -17,6 +17,13 @@ internal interface IExchangeProcessor : IDisposable
     /// <summary>Answers a response body message.</summary>
     ValueTask<ProcessingResponse> OnResponseBodyAsync(ProcessingRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// True once the last reply Envoy needs was written (end of response, immediate response, or the
+    /// upstream filter's one headers reply): the service then ends the stream with OK instead of waiting
+    /// for Envoy to reset it.
+    /// </summary>
+    bool IsComplete { get; }
+
     /// <summary>The reply for a failure inside the gateway while handling the current message.</summary>
     ProcessingResponse InternalError();
 }

@@ -42,6 +42,8 @@ internal sealed class RouterProcessor(
     private int _status;
     private bool _finished;
 
+    public bool IsComplete => _finished;
+
     public ValueTask<ProcessingResponse> OnRequestHeadersAsync(ProcessingRequest request, CancellationToken cancellationToken)
     {
         var headers = request.RequestHeaders;

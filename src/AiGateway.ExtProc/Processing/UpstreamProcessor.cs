@@ -36,8 +36,12 @@ internal sealed class UpstreamProcessor(ExchangeStore exchanges, TranslatorRegis
 
     private string? _requestId;
 
+    // The upstream filter sends request headers only (envoy.yaml): its one reply is the last.
+    public bool IsComplete { get; private set; }
+
     public ValueTask<ProcessingResponse> OnRequestHeadersAsync(ProcessingRequest request, CancellationToken cancellationToken)
     {
+        IsComplete = true;
         var headers = request.RequestHeaders.Headers;
         _requestId = HeaderMapReader.Get(headers, RouterProcessor.RequestIdHeader);
         if (_requestId is null || !exchanges.TryGet(_requestId, out var state) || state.Request is not { } parsed)

@@ -221,6 +221,7 @@ public sealed class RouterProcessorTests : IAsyncLifetime
 
         Assert.Null(reply.ResponseBody.Response.BodyMutation);
         Assert.Equal(3, reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["input_tokens"].NumberValue);
+        Assert.Equal(Grpc.Core.StatusCode.OK, (await stream.WaitForServerEndAsync()).StatusCode);
     }
 
     private async Task RunUpstreamAttemptAsync(string provider, ProcessingResponse replyWithRequestId)

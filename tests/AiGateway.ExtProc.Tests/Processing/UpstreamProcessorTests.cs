@@ -74,6 +74,19 @@ public sealed class UpstreamProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Ends_its_stream_with_ok_after_the_one_reply_envoy_needs()
+    {
+        var (router, requestId) = await RouteAsync("""{"model":"gpt-4o","messages":[]}""");
+        using var _ = router;
+        using var upstream = _server.Open(upstream: true);
+
+        await upstream.SendAsync(UpstreamRequestHeaders("openai", (":path", "/v1/chat/completions"), ("x-ai-gateway-request-id", requestId)));
+        var status = await upstream.WaitForServerEndAsync();
+
+        Assert.Equal(Grpc.Core.StatusCode.OK, status.StatusCode);
+    }
+
+    [Fact]
     public async Task Is_recognised_by_its_attributes_when_the_grpc_header_is_missing()
     {
         var (router, requestId) = await RouteAsync("""{"model":"gpt-4o","messages":[]}""");
