@@ -11,7 +11,7 @@ namespace AiGateway.Core.Translation;
 /// </summary>
 public sealed class OpenAiResponseTranslator(bool requestedStream, bool clientWantsUsage) : IResponseTranslator
 {
-    private readonly SseEventSplitter _events = new();
+    private SseEventSplitter? _events;
     private Mode _mode = Mode.Json;
     private int _status;
     private TokenUsage _usage;
@@ -64,13 +64,14 @@ public sealed class OpenAiResponseTranslator(bool requestedStream, bool clientWa
     }
 
     /// <inheritdoc />
-    public void Dispose() => _events.Dispose();
+    public void Dispose() => _events?.Dispose();
 
     private bool OnStreamChunk(ReadOnlySpan<byte> chunk, bool endOfStream, IBufferWriter<byte> output)
     {
+        var events = _events ??= new SseEventSplitter();
         var state = new StreamState(this, output, clientWantsUsage);
-        var carriedIn = _events.HasPartialEvent;
-        _events.Feed(chunk, ref state, static (ref StreamState s, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> data) =>
+        var carriedIn = events.HasPartialEvent;
+        events.Feed(chunk, ref state, static (ref StreamState s, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> data) =>
         {
             var keep = true;
             if (!data.IsEmpty && !data.SequenceEqual("[DONE]"u8))
@@ -98,20 +99,20 @@ public sealed class OpenAiResponseTranslator(bool requestedStream, bool clientWa
             // Nothing is ever dropped: the client sees the provider's bytes exactly as they came.
             if (endOfStream)
             {
-                _events.ClearPartialEvent();
+                events.ClearPartialEvent();
             }
 
             return false;
         }
 
-        if (endOfStream && _events.HasPartialEvent)
+        if (endOfStream && events.HasPartialEvent)
         {
-            output.Write(_events.PartialEvent);
-            _events.ClearPartialEvent();
+            output.Write(events.PartialEvent);
+            events.ClearPartialEvent();
             return true;
         }
 
-        return state.Dropped || carriedIn || _events.HasPartialEvent;
+        return state.Dropped || carriedIn || events.HasPartialEvent;
     }
 
     private struct StreamState(OpenAiResponseTranslator owner, IBufferWriter<byte> output, bool clientWantsUsage)

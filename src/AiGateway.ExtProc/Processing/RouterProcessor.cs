@@ -209,7 +209,7 @@ internal sealed class RouterProcessor(
     {
         var body = request.ResponseBody;
         var translator = _responseTranslator ??= CreateResponseTranslator(_state, _state?.LastAttemptProvider);
-        var output = _output ??= new ArrayBufferWriter<byte>(4096);
+        var output = _output ??= new ArrayBufferWriter<byte>();
         output.ResetWrittenCount();
 
         var common = new CommonResponse();

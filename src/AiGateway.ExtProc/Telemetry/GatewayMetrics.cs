@@ -10,6 +10,9 @@ public sealed class GatewayMetrics : IDisposable
     /// <summary>The meter name to subscribe to.</summary>
     public const string MeterName = "AiGateway.ExtProc";
 
+    // Boxed status codes, so recording a request does not box one every time.
+    private static readonly object[] StatusTags = Enumerable.Range(0, 600).Select(code => (object)code).ToArray();
+
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _tokens;
@@ -39,7 +42,7 @@ public sealed class GatewayMetrics : IDisposable
         var endpoint = new KeyValuePair<string, object?>("endpoint", route.ToString());
         var modelTag = new KeyValuePair<string, object?>("model", model ?? "none");
         var providerTag = new KeyValuePair<string, object?>("provider", provider ?? "none");
-        _requests.Add(1, endpoint, modelTag, providerTag, new("status", status));
+        _requests.Add(1, endpoint, modelTag, providerTag, new("status", (uint)status < StatusTags.Length ? StatusTags[status] : status));
         _duration.Record(elapsed.TotalSeconds, endpoint, providerTag);
         if (usage.Reported)
         {
