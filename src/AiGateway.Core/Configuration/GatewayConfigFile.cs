@@ -56,6 +56,12 @@ public sealed class ProviderConfigFile
 
     /// <summary><c>priority</c>: lower numbers are tried first.</summary>
     public int? Priority { get; set; }
+
+    /// <summary><c>api_version</c> (Azure OpenAI deployment URLs).</summary>
+    public string? ApiVersion { get; set; }
+
+    /// <summary><c>deployments</c>: model name to deployment name (Azure OpenAI).</summary>
+    public Dictionary<string, string?>? Deployments { get; set; }
 }
 
 /// <summary>The <c>routing</c> section.</summary>

@@ -12,7 +12,7 @@ public static class GatewayConfigFileReader
         notYet: ["cost_management", "rbac", "roles", "users", "security", "caching", "metrics", "tracing", "health_checks", "instana", "alerts", "circuit_breaker"]);
 
     private static readonly FrozenDictionary<string, KeyKind> ProviderKeys = Keys(
-        supported: ["name", "type", "endpoint", "api_key", "models", "priority"],
+        supported: ["name", "type", "endpoint", "api_key", "models", "priority", "api_version", "deployments"],
         notYet: ["max_requests_per_minute", "circuit_breaker", "retry", "timeout"]);
 
     private static readonly FrozenDictionary<string, KeyKind> RoutingKeys = Keys(
@@ -82,6 +82,8 @@ public static class GatewayConfigFileReader
                     case "api_key": provider.ApiKey = nodes.String(keyPath, value); break;
                     case "models": provider.Models = nodes.StringList(keyPath, value); break;
                     case "priority": provider.Priority = nodes.Int(keyPath, value); break;
+                    case "api_version": provider.ApiVersion = nodes.String(keyPath, value); break;
+                    case "deployments": provider.Deployments = nodes.StringMap(keyPath, value); break;
                 }
             });
             providers.Add(provider);

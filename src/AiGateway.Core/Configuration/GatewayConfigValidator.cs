@@ -117,6 +117,9 @@ public static partial class GatewayConfigValidator
                 ok = context.Error($"{path}.priority", "must be 0 or more (lower numbers are tried first)");
             }
 
+            var deployments = ValidateAzureSettings(context, path, p, schema, models);
+            ok &= deployments is not null;
+
             if (!ok || endpoint is null || models is null)
             {
                 continue;
@@ -138,6 +141,8 @@ public static partial class GatewayConfigValidator
                 ApiKey = new Secret(p.ApiKey ?? string.Empty),
                 Models = models,
                 Priority = p.Priority ?? int.MaxValue,
+                ApiVersion = schema == ApiSchema.AzureOpenAi ? p.ApiVersion ?? DefaultAzureApiVersion : null,
+                Deployments = deployments!,
                 Index = i,
                 IsSupported = supported,
             });
@@ -149,6 +154,57 @@ public static partial class GatewayConfigValidator
         }
 
         return result.ToImmutable();
+    }
+
+    /// <summary>The GA Azure OpenAI data-plane version used for deployment URLs when none is configured.</summary>
+    public const string DefaultAzureApiVersion = "2024-10-21";
+
+    private static FrozenDictionary<string, string>? ValidateAzureSettings(Context context, string path, ProviderConfigFile p, ApiSchema schema, FrozenSet<string>? models)
+    {
+        var ok = true;
+        if (schema != ApiSchema.AzureOpenAi)
+        {
+            if (p.ApiVersion is not null)
+            {
+                ok = context.Error($"{path}.api_version", "only applies to providers of type azure-openai");
+            }
+
+            if (p.Deployments is not null)
+            {
+                ok = context.Error($"{path}.deployments", "only applies to providers of type azure-openai");
+            }
+
+            return ok ? FrozenDictionary<string, string>.Empty : null;
+        }
+
+        if (p.ApiVersion is { } version && !ApiVersionPattern().IsMatch(version))
+        {
+            ok = context.Error($"{path}.api_version", $"'{version}' is not an Azure OpenAI api-version such as 2024-10-21 or 2025-04-01-preview");
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (model, deployment) in p.Deployments ?? [])
+        {
+            var entryPath = $"{path}.deployments.{model}";
+            if (models is not null && !models.Contains(model))
+            {
+                ok = context.Error(entryPath, $"'{model}' is not in this provider's models");
+            }
+            else if (string.IsNullOrWhiteSpace(deployment))
+            {
+                ok = context.Require(entryPath, "must be a deployment name");
+            }
+            else if (!NamePattern().IsMatch(deployment))
+            {
+                ok = context.Error(entryPath, $"'{deployment}' may only contain letters, digits, '.', '_' and '-'");
+            }
+            else
+            {
+                result[model] = deployment;
+            }
+        }
+
+        return ok ? result.ToFrozenDictionary(StringComparer.Ordinal) : null;
     }
 
     private static FrozenSet<string>? ValidateModels(Context context, string path, List<string?>? models)
@@ -246,6 +302,9 @@ public static partial class GatewayConfigValidator
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ApiVersionPattern();
 
     private sealed class Context(GatewayConfigFile file, List<ConfigError> errors)
     {

@@ -35,6 +35,15 @@ public sealed class ProviderDefinition
     /// <summary>True when this gateway version can translate to the provider's schema.</summary>
     public required bool IsSupported { get; init; }
 
+    /// <summary>Azure OpenAI <c>api-version</c> for deployment URLs; null for other types.</summary>
+    public string? ApiVersion { get; init; }
+
+    /// <summary>Model name to deployment name (Azure OpenAI); a model not listed is its own deployment.</summary>
+    public FrozenDictionary<string, string> Deployments { get; init; } = FrozenDictionary<string, string>.Empty;
+
+    /// <summary>The deployment serving <paramref name="model"/>.</summary>
+    public string DeploymentFor(string model) => Deployments.TryGetValue(model, out var deployment) ? deployment : model;
+
     /// <summary>True for https endpoints.</summary>
     public bool UsesTls => Endpoint.Scheme == Uri.UriSchemeHttps;
 

@@ -119,6 +119,28 @@ internal sealed class YamlNodes(string fileName, List<ConfigError> errors, Func<
         return result;
     }
 
+    /// <summary>A mapping of string to string, e.g. model name to deployment name.</summary>
+    public Dictionary<string, string?>? StringMap(string path, YamlNode node)
+    {
+        Mark(path, node);
+        if (node is not YamlMappingNode mapping)
+        {
+            Error(path, node, $"expected a mapping, got {Describe(node)}");
+            return null;
+        }
+
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            var key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
+            var childPath = Child(path, key);
+            Mark(childPath, valueNode);
+            result[key] = String(childPath, valueNode);
+        }
+
+        return result;
+    }
+
     private static bool IsNull(YamlScalarNode scalar) =>
         scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
 

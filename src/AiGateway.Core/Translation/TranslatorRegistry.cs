@@ -25,6 +25,8 @@ public sealed class TranslatorRegistry
         var embeddings = new OpenAiToOpenAiTranslator(EndpointKind.Embeddings);
         return new Dictionary<(EndpointKind, ApiSchema), ITranslator>
         {
+            [(EndpointKind.ChatCompletions, ApiSchema.AzureOpenAi)] = new OpenAiToAzureOpenAiTranslator(EndpointKind.ChatCompletions),
+            [(EndpointKind.Embeddings, ApiSchema.AzureOpenAi)] = new OpenAiToAzureOpenAiTranslator(EndpointKind.Embeddings),
             [(EndpointKind.ChatCompletions, ApiSchema.OpenAi)] = chat,
             [(EndpointKind.ChatCompletions, ApiSchema.OpenAiCompatible)] = chat,
             [(EndpointKind.Embeddings, ApiSchema.OpenAi)] = embeddings,

@@ -14,7 +14,7 @@ public sealed class GatewayConfigLoaderTests
     };
 
     private static GatewayConfigLoader Loader(Func<ApiSchema, bool>? supported = null) =>
-        new(supported ?? (s => s is ApiSchema.OpenAi or ApiSchema.OpenAiCompatible), name => Environment.GetValueOrDefault(name), new FakeTimeProvider());
+        new(supported ?? new Core.Translation.TranslatorRegistry().Supports, name => Environment.GetValueOrDefault(name), new FakeTimeProvider());
 
     [Fact]
     public void Loads_the_seed_fallback_configuration()
@@ -32,7 +32,9 @@ public sealed class GatewayConfigLoaderTests
         Assert.Equal("sk-openai-test", snapshot.Providers[0].ApiKey.Reveal());
         Assert.Equal("/v1", snapshot.Providers[0].BasePath);
         Assert.Equal("api.openai.com", snapshot.Providers[0].Authority);
-        Assert.Equal(["primary"], snapshot.ProvidersFor("gpt-4").Select(p => p.Name));
+        Assert.Equal(["primary", "secondary"], snapshot.ProvidersFor("gpt-4").Select(p => p.Name));
+        Assert.Equal("2024-10-21", snapshot.Providers[1].ApiVersion);
+        Assert.Null(snapshot.Providers[0].ApiVersion);
         Assert.Equal(3, snapshot.Routing.RetryAttempts);
         Assert.Equal(TimeSpan.FromSeconds(1), snapshot.Routing.RetryDelay);
         Assert.Equal(FallbackError.RateLimitExceeded | FallbackError.ServiceUnavailable | FallbackError.Timeout, snapshot.Routing.FallbackOn);
@@ -45,7 +47,7 @@ public sealed class GatewayConfigLoaderTests
 
         var warnings = result.Warnings.Select(w => w.ToString()).ToList();
         Assert.Contains("seed-fallback.yaml:12: warning: providers[0].max_requests_per_minute: 'max_requests_per_minute' is not supported yet and has no effect", warnings);
-        Assert.Contains("seed-fallback.yaml:14: warning: providers[1].type: provider type 'azure-openai' is not supported yet; provider 'secondary' is not used for routing", warnings);
+        Assert.DoesNotContain(warnings, w => w.Contains("providers[1].type", StringComparison.Ordinal));
         Assert.Contains("seed-fallback.yaml:23: warning: providers[2].type: provider type 'watsonx' is not supported yet; provider 'fallback' is not used for routing", warnings);
         Assert.Empty(result.Errors);
     }
@@ -68,6 +70,27 @@ public sealed class GatewayConfigLoaderTests
         Assert.Equal("/v1", snapshot.ProvidersFor("m")[2].BasePath);
         Assert.Equal(string.Empty, snapshot.ProvidersFor("m")[0].BasePath);
         Assert.Empty(snapshot.ProvidersFor("unknown"));
+    }
+
+    [Fact]
+    public void Reads_azure_deployments_and_api_version()
+    {
+        var yaml = """
+            providers:
+              - name: azure
+                type: azure-openai
+                endpoint: https://res.openai.azure.com
+                models: [gpt-4o, gpt-4o-mini]
+                api_version: 2025-04-01-preview
+                deployments:
+                  gpt-4o: prod-4o
+            """;
+
+        var provider = Loader().Load(yaml, "azure.yaml").Snapshot!.Providers[0];
+
+        Assert.Equal("2025-04-01-preview", provider.ApiVersion);
+        Assert.Equal("prod-4o", provider.DeploymentFor("gpt-4o"));
+        Assert.Equal("gpt-4o-mini", provider.DeploymentFor("gpt-4o-mini"));
     }
 
     [Fact]

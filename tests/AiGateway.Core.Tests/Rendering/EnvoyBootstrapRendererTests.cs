@@ -17,7 +17,7 @@ public sealed class EnvoyBootstrapRendererTests
     public void The_shipped_envoy_yaml_is_the_rendering_of_the_shipped_gateway_yaml()
     {
         // Arrange
-        var snapshot = Load(File.ReadAllText(FixtureFiles.InRepository("envoy/gateway.yaml")), s => s is ApiSchema.OpenAi or ApiSchema.OpenAiCompatible);
+        var snapshot = Load(File.ReadAllText(FixtureFiles.InRepository("envoy/gateway.yaml")), new Core.Translation.TranslatorRegistry().Supports);
 
         // Act
         var rendered = EnvoyBootstrapRenderer.Render(snapshot, new EnvoyRenderOptions());

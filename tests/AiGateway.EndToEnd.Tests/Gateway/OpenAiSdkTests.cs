@@ -115,6 +115,7 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         var models = await _stack.OpenAiClient().GetOpenAIModelClient().GetModelsAsync();
 
         Assert.Equal(["gpt-4o", "gpt-4o-mini", "llama-3.1-8b-instruct", "text-embedding-3-small"], models.Value.Select(m => m.Id));
+        Assert.Equal(["openai", "openai", "local-vllm", "openai"], models.Value.Select(m => m.OwnedBy));
         Assert.Empty(_stack.Provider.Requests);
     }
 
@@ -131,6 +132,27 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
         Assert.Equal("/compat/v1/chat/completions", received.Path);
         Assert.Equal("Bearer " + GatewayStack.VllmKey, received.Headers["authorization"]);
         Assert.DoesNotContain("prefer_provider", Encoding.UTF8.GetString(received.Body.Span), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Azure_openai_gets_its_deployment_url_and_api_key_header()
+    {
+        using var http = _stack.HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = Json("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi Azure"}]}"""),
+        };
+        request.Headers.Add("x-ai-gateway-prefer-provider", "azure");
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal("azure", response.Headers.GetValues("x-provider-used").Single());
+        var received = _stack.Provider.Requests.Single();
+        Assert.Equal("/openai/deployments/mini-deployment/chat/completions?api-version=2024-10-21", received.Path);
+        Assert.Equal(GatewayStack.AzureKey, received.Headers["api-key"]);
+        Assert.False(received.Headers.ContainsKey("authorization"));
+        Assert.False(received.Headers.ContainsKey("x-ai-gateway-prefer-provider"));
     }
 
     [Fact]
