@@ -15,7 +15,7 @@ public sealed class ExternalProcessorServiceTests
     public async Task Answers_an_unexpected_failure_with_a_500_openai_error_and_logs_it_once()
     {
         // Arrange: a translator that throws stands in for any bug in request handling.
-        var translators = TranslatorRegistry.BuiltIn();
+        var translators = TranslatorRegistry.BuiltIn(TimeProvider.System);
         translators[(EndpointKind.ChatCompletions, ApiSchema.OpenAi)] = new ThrowingTranslator();
         await using var server = await ExtProcTestServer.StartAsync(
             FixtureFiles.Path("gateway.yaml"),

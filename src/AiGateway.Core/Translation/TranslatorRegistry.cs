@@ -10,7 +10,7 @@ public sealed class TranslatorRegistry
 
     /// <summary>Creates the registry with every translator of this build.</summary>
     public TranslatorRegistry()
-        : this(BuiltIn())
+        : this(BuiltIn(TimeProvider.System))
     {
     }
 
@@ -19,12 +19,13 @@ public sealed class TranslatorRegistry
         _translators = translators.ToFrozenDictionary();
 
     /// <summary>The translators this build ships.</summary>
-    public static Dictionary<(EndpointKind Endpoint, ApiSchema Schema), ITranslator> BuiltIn()
+    public static Dictionary<(EndpointKind Endpoint, ApiSchema Schema), ITranslator> BuiltIn(TimeProvider timeProvider)
     {
         var chat = new OpenAiToOpenAiTranslator(EndpointKind.ChatCompletions);
         var embeddings = new OpenAiToOpenAiTranslator(EndpointKind.Embeddings);
         return new Dictionary<(EndpointKind, ApiSchema), ITranslator>
         {
+            [(EndpointKind.ChatCompletions, ApiSchema.Anthropic)] = new OpenAiToAnthropicTranslator(timeProvider),
             [(EndpointKind.ChatCompletions, ApiSchema.AzureOpenAi)] = new OpenAiToAzureOpenAiTranslator(EndpointKind.ChatCompletions),
             [(EndpointKind.Embeddings, ApiSchema.AzureOpenAi)] = new OpenAiToAzureOpenAiTranslator(EndpointKind.Embeddings),
             [(EndpointKind.ChatCompletions, ApiSchema.OpenAi)] = chat,

@@ -19,7 +19,7 @@ public static class ExtProcServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(configStore);
         services.TryAddSingleton(options);
-        services.TryAddSingleton<TranslatorRegistry>();
+        services.TryAddSingleton(sp => new TranslatorRegistry(TranslatorRegistry.BuiltIn(sp.GetRequiredService<TimeProvider>())));
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(sp => new ExchangeStore(sp.GetRequiredService<TimeProvider>(), options.ExchangeMaxAge));
         services.AddGrpc(grpc =>

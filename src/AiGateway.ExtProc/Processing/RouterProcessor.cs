@@ -40,6 +40,7 @@ internal sealed class RouterProcessor(
     private ArrayBufferWriter<byte>? _output;
     private string? _preferHeader;
     private int _status;
+    private bool _streaming;
     private bool _finished;
 
     public bool IsComplete => _finished;
@@ -134,6 +135,13 @@ internal sealed class RouterProcessor(
             return Immediate(ClientError.UnknownModel(parsed.Model));
         }
 
+        if (!candidates.Any(p => translators.TryGet(kind.Value, p.Schema, out _)))
+        {
+            return Immediate(new ClientError(400, $"No provider of model '{parsed.Model}' offers this operation.", "invalid_request_error", "model", "operation_not_supported"));
+        }
+
+        candidates = candidates.RemoveAll(p => !translators.TryGet(kind.Value, p.Schema, out _));
+
         var primary = Choose(candidates, parsed.PreferProvider ?? _preferHeader);
         state.Request = parsed;
         state.Primary = primary;
@@ -185,6 +193,7 @@ internal sealed class RouterProcessor(
             common.BodyMutation = new BodyMutation { Body = UnsafeByteOperations.UnsafeWrap(decision.ReplacementBody) };
         }
 
+        _streaming = decision.StreamBody;
         if (decision.StreamBody)
         {
             // Restate both body modes: an override that leaves one out turns it off.
@@ -217,9 +226,10 @@ internal sealed class RouterProcessor(
         {
             // The reply is serialized before the next message is read, so the buffer can be reused after it.
             common.BodyMutation = new BodyMutation { Body = ByteString.CopyFrom(output.WrittenSpan) };
-            if (_status >= 400)
+            if (!_streaming)
             {
-                // BUFFERED: the held headers take this mutation, and content-length must match the new body.
+                // BUFFERED: the held headers take this mutation, and content-length must match the new body
+                // (a translated JSON answer or a rewritten error).
                 common.HeaderMutation = new MutationBuilder()
                     .Set("content-type", "application/json")
                     .Set("content-length", output.WrittenCount.ToString(CultureInfo.InvariantCulture))

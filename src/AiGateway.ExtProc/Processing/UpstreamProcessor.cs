@@ -76,6 +76,11 @@ internal sealed class UpstreamProcessor(ExchangeStore exchanges, TranslatorRegis
 
         var body = new ArrayBufferWriter<byte>(parsed.Body.Length + 64);
         var upstream = translator.TranslateRequest(parsed, provider, body);
+        if (upstream.Error is { } clientError)
+        {
+            // The provider of this attempt cannot honour the request; Envoy sends this to the client as is.
+            return Reply(ImmediateResponses.OpenAiError(clientError, state.RequestId));
+        }
 
         var mutation = new MutationBuilder()
             .Set(":path", upstream.Path)

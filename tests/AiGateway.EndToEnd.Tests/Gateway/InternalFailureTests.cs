@@ -14,7 +14,7 @@ public sealed class InternalFailureTests
     [Fact]
     public async Task An_internal_failure_gets_500_as_openai_error_json()
     {
-        var translators = TranslatorRegistry.BuiltIn();
+        var translators = TranslatorRegistry.BuiltIn(TimeProvider.System);
         translators[(EndpointKind.ChatCompletions, ApiSchema.OpenAi)] = new ThrowingTranslator();
         await using var stack = await GatewayStack.StartAsync(services => services.AddSingleton(new TranslatorRegistry(translators)));
         using var http = stack.HttpClient();

@@ -130,7 +130,7 @@ public sealed class RouterProcessorTests : IAsyncLifetime
         using var json = JsonDocument.Parse(reply.ImmediateResponse.Body.ToStringUtf8());
         Assert.Equal("list", json.RootElement.GetProperty("object").GetString());
         Assert.Equal(
-            ["gpt-4o", "gpt-4o-mini", "text-embedding-3-small"],
+            ["claude-haiku-4-5", "gpt-4o", "gpt-4o-mini", "text-embedding-3-small"],
             json.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
     }
 
@@ -222,6 +222,35 @@ public sealed class RouterProcessorTests : IAsyncLifetime
         Assert.Null(reply.ResponseBody.Response.BodyMutation);
         Assert.Equal(3, reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["input_tokens"].NumberValue);
         Assert.Equal(Grpc.Core.StatusCode.OK, (await stream.WaitForServerEndAsync()).StatusCode);
+    }
+
+    [Fact]
+    public async Task Gives_a_translated_json_answer_a_matching_content_length()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        await stream.SendAsync(RequestBody("""{"model":"claude-haiku-4-5","messages":[{"role":"user","content":"Hi"}]}"""));
+        await RunUpstreamAttemptAsync("anthropic", headersReply);
+        await stream.SendAsync(ResponseHeaders(200, "application/json", false, ("content-length", "200")));
+
+        var reply = await stream.SendAsync(ResponseBody("""{"id":"msg_1","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[{"type":"text","text":"Hello"}],"stop_reason":"end_turn","usage":{"input_tokens":3,"output_tokens":2}}""", true));
+
+        var body = reply.ResponseBody.Response.BodyMutation.Body.ToStringUtf8();
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("Hello", json.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        Assert.Equal(Encoding.UTF8.GetByteCount(body).ToString(System.Globalization.CultureInfo.InvariantCulture), SetValue(reply.ResponseBody.Response.HeaderMutation, "content-length"));
+        Assert.Equal(5, reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["total_tokens"].NumberValue);
+    }
+
+    [Fact]
+    public async Task Refuses_an_operation_no_provider_of_the_model_offers()
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/v1/embeddings"));
+
+        var reply = await stream.SendAsync(RequestBody("""{"model":"claude-haiku-4-5","input":"x"}"""));
+
+        AssertOpenAiError(reply, 400, "operation_not_supported");
     }
 
     private async Task RunUpstreamAttemptAsync(string provider, ProcessingResponse replyWithRequestId)

@@ -99,6 +99,20 @@ public sealed class UpstreamProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Answers_a_parameter_the_attempts_provider_cannot_honour_with_a_400()
+    {
+        var (router, requestId) = await RouteAsync("""{"model":"claude-haiku-4-5","n":3,"messages":[{"role":"user","content":"x"}]}""");
+        using var _ = router;
+        using var upstream = _server.Open(upstream: true);
+
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders("anthropic", (":path", "/v1/chat/completions"), ("x-ai-gateway-request-id", requestId)));
+
+        Assert.Equal(400, (int)reply.ImmediateResponse.Status.Code);
+        using var json = JsonDocument.Parse(reply.ImmediateResponse.Body.ToStringUtf8());
+        Assert.Equal("n", json.RootElement.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
     public async Task Answers_an_unknown_request_id_with_a_500_openai_error()
     {
         using var upstream = _server.Open(upstream: true);

@@ -1,0 +1,458 @@
+using System.Buffers;
+using System.Text.Json;
+using AiGateway.Core.Schemas.OpenAi;
+using AiGateway.Core.Streaming;
+using AiGateway.Core.Tokens;
+
+namespace AiGateway.Core.Translation;
+
+/// <summary>
+/// Anthropic Messages responses to OpenAI chat completions (provider-apis.md §3.8, §8): the JSON body,
+/// the SSE event stream chunk by chunk (text, tool-use and thinking deltas, finish reason, usage,
+/// <c>[DONE]</c>), and Anthropic error bodies to OpenAI error JSON with the status kept.
+/// </summary>
+public sealed class AnthropicResponseTranslator(string requestedModel, bool requestedStream, bool clientWantsUsage, long created) : IResponseTranslator
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private SseEventSplitter? _events;
+    private Mode _mode;
+    private int _status;
+    private TokenUsage _usage;
+    private long _input;
+    private long _cacheRead;
+    private long _cacheWrite;
+    private long _output;
+    private string _id = "chatcmpl-anthropic";
+    private string _model = requestedModel;
+    private int _toolCalls;
+    private int _currentTool = -1;
+    private bool _sawToolUse;
+    private bool _done;
+
+    private enum Mode
+    {
+        Json,
+        Stream,
+        Error,
+    }
+
+    /// <inheritdoc />
+    public TokenUsage Usage => _usage;
+
+    /// <inheritdoc />
+    public ResponseHeadersResult OnHeaders(int status, string? contentType, bool endOfStream)
+    {
+        _status = status;
+        if (status >= 400)
+        {
+            _mode = Mode.Error;
+            return endOfStream
+                ? new ResponseHeadersResult(false, "application/json", ErrorBodyNormalizer.ForEmptyBody(status))
+                : new ResponseHeadersResult(false, "application/json", null);
+        }
+
+        var isEventStream = contentType is not null && contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        _mode = requestedStream && isEventStream && !endOfStream ? Mode.Stream : Mode.Json;
+        return new ResponseHeadersResult(_mode == Mode.Stream, _mode == Mode.Stream ? "text/event-stream" : "application/json", null);
+    }
+
+    /// <inheritdoc />
+    public bool OnBody(ReadOnlySpan<byte> chunk, bool endOfStream, IBufferWriter<byte> output)
+    {
+        switch (_mode)
+        {
+            case Mode.Error:
+                WriteError(chunk, output);
+                return true;
+            case Mode.Json:
+                return WriteCompletion(chunk, output);
+            default:
+                return WriteStreamChunk(chunk, endOfStream, output);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _events?.Dispose();
+
+    /// <summary>Anthropic <c>stop_reason</c> to OpenAI <c>finish_reason</c> (provider-apis.md §8.1).</summary>
+    public static string FinishReason(string? stopReason) => stopReason switch
+    {
+        "max_tokens" or "model_context_window_exceeded" => "length",
+        "tool_use" => "tool_calls",
+        "refusal" => "content_filter",
+        _ => "stop",
+    };
+
+    private void WriteError(ReadOnlySpan<byte> body, IBufferWriter<byte> output)
+    {
+        string? type = null;
+        string? message = null;
+        try
+        {
+            using var document = JsonDocument.Parse(body.ToArray());
+            if (document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            {
+                type = error.TryGetProperty("type", out var t) ? t.GetString() : null;
+                message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (message is null)
+        {
+            ErrorBodyNormalizer.TryNormalize(_status, body, output);
+            return;
+        }
+
+        OpenAiErrorWriter.Write(new ClientError(_status, message, OpenAiErrorWriter.TypeFor(_status), null, type), output);
+    }
+
+    private bool WriteCompletion(ReadOnlySpan<byte> body, IBufferWriter<byte> output)
+    {
+        using var document = JsonDocument.Parse(body.ToArray());
+        var root = document.RootElement;
+        ReadUsage(root.TryGetProperty("usage", out var usage) ? usage : default);
+        if (root.TryGetProperty("id", out var id))
+        {
+            _id = id.GetString() ?? _id;
+        }
+
+        if (root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String)
+        {
+            _model = model.GetString()!;
+        }
+
+        var text = new System.Text.StringBuilder();
+        string? reasoning = null;
+        var hasText = false;
+        var tools = new List<JsonElement>();
+        if (root.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var block in content.EnumerateArray())
+            {
+                switch (block.TryGetProperty("type", out var type) ? type.GetString() : null)
+                {
+                    case "text":
+                        text.Append(block.GetProperty("text").GetString());
+                        hasText = true;
+                        break;
+                    case "tool_use":
+                        tools.Add(block);
+                        break;
+                    case "thinking":
+                        reasoning = (reasoning ?? string.Empty) + block.GetProperty("thinking").GetString();
+                        break;
+                }
+            }
+        }
+
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, _id);
+        writer.WriteString("object"u8, "chat.completion");
+        writer.WriteNumber("created"u8, created);
+        writer.WriteString("model"u8, _model);
+        writer.WriteStartArray("choices"u8);
+        writer.WriteStartObject();
+        writer.WriteNumber("index"u8, 0);
+        writer.WriteStartObject("message"u8);
+        writer.WriteString("role"u8, "assistant");
+        if (hasText || tools.Count == 0)
+        {
+            writer.WriteString("content"u8, text.ToString());
+        }
+        else
+        {
+            writer.WriteNull("content"u8);
+        }
+
+        if (reasoning is not null)
+        {
+            writer.WriteString("reasoning_content"u8, reasoning);
+        }
+
+        if (tools.Count > 0)
+        {
+            writer.WriteStartArray("tool_calls"u8);
+            foreach (var tool in tools)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id"u8, tool.GetProperty("id").GetString());
+                writer.WriteString("type"u8, "function");
+                writer.WriteStartObject("function"u8);
+                writer.WriteString("name"u8, tool.GetProperty("name").GetString());
+                writer.WriteString("arguments"u8, tool.TryGetProperty("input", out var input) ? input.GetRawText() : "{}");
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteNull("refusal"u8);
+        writer.WriteEndObject();
+        writer.WriteNull("logprobs"u8);
+        writer.WriteString("finish_reason"u8, FinishReason(root.TryGetProperty("stop_reason", out var stop) ? stop.GetString() : null));
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        WriteUsageObject(writer);
+        writer.WriteEndObject();
+        return true;
+    }
+
+    private bool WriteStreamChunk(ReadOnlySpan<byte> chunk, bool endOfStream, IBufferWriter<byte> output)
+    {
+        var events = _events ??= new SseEventSplitter();
+        var state = new StreamState(this, output);
+        events.Feed(chunk, ref state, static (ref StreamState s, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> data) =>
+        {
+            if (!data.IsEmpty)
+            {
+                s.Owner.OnEvent(data, s.Output);
+            }
+        });
+
+        if (endOfStream && !_done)
+        {
+            // The provider's stream ended without message_stop: still end the client's stream properly.
+            WriteDone(output);
+        }
+
+        return true;
+    }
+
+    private void OnEvent(ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    {
+        using var document = JsonDocument.Parse(data.ToArray());
+        var root = document.RootElement;
+        switch (root.TryGetProperty("type", out var type) ? type.GetString() : null)
+        {
+            case "message_start":
+                var message = root.GetProperty("message");
+                _id = message.TryGetProperty("id", out var id) ? id.GetString() ?? _id : _id;
+                if (message.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String)
+                {
+                    _model = model.GetString()!;
+                }
+
+                ReadUsage(message.TryGetProperty("usage", out var startUsage) ? startUsage : default);
+                WriteChunk(output, w =>
+                {
+                    w.WriteString("role"u8, "assistant");
+                    w.WriteString("content"u8, string.Empty);
+                });
+                break;
+            case "content_block_start":
+                var block = root.GetProperty("content_block");
+                if (block.GetProperty("type").GetString() == "tool_use")
+                {
+                    _sawToolUse = true;
+                    _currentTool = _toolCalls++;
+                    var index = _currentTool;
+                    var toolId = block.GetProperty("id").GetString();
+                    var name = block.GetProperty("name").GetString();
+                    WriteChunk(output, w =>
+                    {
+                        w.WriteStartArray("tool_calls"u8);
+                        w.WriteStartObject();
+                        w.WriteNumber("index"u8, index);
+                        w.WriteString("id"u8, toolId);
+                        w.WriteString("type"u8, "function");
+                        w.WriteStartObject("function"u8);
+                        w.WriteString("name"u8, name);
+                        w.WriteString("arguments"u8, string.Empty);
+                        w.WriteEndObject();
+                        w.WriteEndObject();
+                        w.WriteEndArray();
+                    });
+                }
+                else
+                {
+                    _currentTool = -1;
+                }
+
+                break;
+            case "content_block_delta":
+                var delta = root.GetProperty("delta");
+                switch (delta.GetProperty("type").GetString())
+                {
+                    case "text_delta":
+                        var text = delta.GetProperty("text").GetString();
+                        WriteChunk(output, w => w.WriteString("content"u8, text));
+                        break;
+                    case "thinking_delta":
+                        var thinking = delta.GetProperty("thinking").GetString();
+                        WriteChunk(output, w => w.WriteString("reasoning_content"u8, thinking));
+                        break;
+                    case "input_json_delta" when _currentTool >= 0:
+                        var partial = delta.GetProperty("partial_json").GetString();
+                        var toolIndex = _currentTool;
+                        if (!string.IsNullOrEmpty(partial))
+                        {
+                            WriteChunk(output, w =>
+                            {
+                                w.WriteStartArray("tool_calls"u8);
+                                w.WriteStartObject();
+                                w.WriteNumber("index"u8, toolIndex);
+                                w.WriteStartObject("function"u8);
+                                w.WriteString("arguments"u8, partial);
+                                w.WriteEndObject();
+                                w.WriteEndObject();
+                                w.WriteEndArray();
+                            });
+                        }
+
+                        break;
+                }
+
+                break;
+            case "message_delta":
+                if (root.TryGetProperty("usage", out var deltaUsage))
+                {
+                    ReadUsage(deltaUsage);
+                }
+
+                var stop = root.TryGetProperty("delta", out var messageDelta) && messageDelta.TryGetProperty("stop_reason", out var reason) ? reason.GetString() : null;
+                var finish = FinishReason(stop);
+                if (_sawToolUse && finish == "stop")
+                {
+                    finish = "tool_calls";
+                }
+
+                WriteChunk(output, _ => { }, finish);
+                break;
+            case "message_stop":
+                WriteDone(output);
+                break;
+            case "error":
+                var error = root.GetProperty("error");
+                using (var writer = new Utf8JsonWriter(output, WriterOptions))
+                {
+                    output.Write("data: "u8);
+                    writer.WriteStartObject();
+                    writer.WriteStartObject("error"u8);
+                    writer.WriteString("message"u8, error.TryGetProperty("message", out var m) ? m.GetString() : "The provider failed mid-stream.");
+                    writer.WriteString("type"u8, "server_error");
+                    writer.WriteNull("param"u8);
+                    writer.WriteString("code"u8, error.TryGetProperty("type", out var t) ? t.GetString() : null);
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                }
+
+                output.Write("\n\n"u8);
+                _done = true;
+                break;
+        }
+    }
+
+    private void WriteDone(IBufferWriter<byte> output)
+    {
+        if (_done)
+        {
+            return;
+        }
+
+        _done = true;
+        if (clientWantsUsage)
+        {
+            output.Write("data: "u8);
+            using (var writer = new Utf8JsonWriter(output, WriterOptions))
+            {
+                WriteChunkHeader(writer);
+                writer.WriteStartArray("choices"u8);
+                writer.WriteEndArray();
+                WriteUsageObject(writer);
+                writer.WriteEndObject();
+            }
+
+            output.Write("\n\n"u8);
+        }
+
+        output.Write("data: [DONE]\n\n"u8);
+    }
+
+    private void WriteChunk(IBufferWriter<byte> output, Action<Utf8JsonWriter> writeDelta, string? finishReason = null)
+    {
+        output.Write("data: "u8);
+        using (var writer = new Utf8JsonWriter(output, WriterOptions))
+        {
+            WriteChunkHeader(writer);
+            writer.WriteStartArray("choices"u8);
+            writer.WriteStartObject();
+            writer.WriteNumber("index"u8, 0);
+            writer.WriteStartObject("delta"u8);
+            writeDelta(writer);
+            writer.WriteEndObject();
+            writer.WriteNull("logprobs"u8);
+            if (finishReason is null)
+            {
+                writer.WriteNull("finish_reason"u8);
+            }
+            else
+            {
+                writer.WriteString("finish_reason"u8, finishReason);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            if (clientWantsUsage)
+            {
+                writer.WriteNull("usage"u8);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        output.Write("\n\n"u8);
+    }
+
+    private void WriteChunkHeader(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, _id);
+        writer.WriteString("object"u8, "chat.completion.chunk");
+        writer.WriteNumber("created"u8, created);
+        writer.WriteString("model"u8, _model);
+    }
+
+    private void ReadUsage(JsonElement usage)
+    {
+        if (usage.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        static long Read(JsonElement usage, string name, long current) =>
+            usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : current;
+
+        _input = Read(usage, "input_tokens", _input);
+        _cacheRead = Read(usage, "cache_read_input_tokens", _cacheRead);
+        _cacheWrite = Read(usage, "cache_creation_input_tokens", _cacheWrite);
+        _output = Read(usage, "output_tokens", _output);
+
+        // Anthropic's input excludes cached tokens; OpenAI's prompt_tokens includes them (§8.2).
+        var prompt = _input + _cacheRead + _cacheWrite;
+        _usage = new TokenUsage(prompt, _output, prompt + _output, _cacheRead, true);
+    }
+
+    private void WriteUsageObject(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject("usage"u8);
+        writer.WriteNumber("prompt_tokens"u8, _usage.InputTokens);
+        writer.WriteNumber("completion_tokens"u8, _usage.OutputTokens);
+        writer.WriteNumber("total_tokens"u8, _usage.TotalTokens);
+        writer.WriteStartObject("prompt_tokens_details"u8);
+        writer.WriteNumber("cached_tokens"u8, _usage.CachedInputTokens);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    private struct StreamState(AnthropicResponseTranslator owner, IBufferWriter<byte> output)
+    {
+        public readonly AnthropicResponseTranslator Owner = owner;
+        public readonly IBufferWriter<byte> Output = output;
+    }
+}
