@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.Json;
+using AiGateway.Cli.Commands;
+using AiGateway.TestKit;
+
+namespace AiGateway.Cli.Tests.Commands;
+
+public sealed class TranslateCommandTests
+{
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(byte[] input, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var stdin = new MemoryStream(input);
+        var exit = await AigwCommand.RunAsync(args, output, error, stdin);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task Translates_an_openai_request_to_anthropic_like_extproc_does()
+    {
+        var (exit, output, error) = await RunAsync(FixtureFiles.Bytes("translate", "openai-chat.request.json"), "translate", "request", "--from", "openai", "--to", "anthropic");
+
+        Assert.True(exit == 0, error);
+        using var expected = JsonDocument.Parse(FixtureFiles.Text("translate", "anthropic-chat.expected.json"));
+        using var actual = JsonDocument.Parse(output);
+        Assert.True(JsonElement.DeepEquals(expected.RootElement, actual.RootElement), output);
+    }
+
+    [Fact]
+    public async Task Translates_an_anthropic_stream_to_openai_sse_ending_with_done()
+    {
+        var (exit, output, _) = await RunAsync(FixtureFiles.Bytes("translate", "anthropic.stream.sse"), "translate", "stream", "--from", "anthropic", "--to", "openai", "--include-usage");
+
+        Assert.Equal(0, exit);
+        Assert.StartsWith("data: {\"id\":\"msg_02\",\"object\":\"chat.completion.chunk\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"finish_reason\":\"tool_calls\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"choices\":[],\"usage\":{\"prompt_tokens\":25", output, StringComparison.Ordinal);
+        Assert.EndsWith("data: [DONE]\n\n", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("request", "--from", "openai", "--to", "nope", "unknown schema 'nope'")]
+    [InlineData("response", "--from", "anthropic", "--to", "gemini", "the client side must be 'openai'")]
+    [InlineData("response", "--from", "watsonx", "--to", "openai", "no chat translator between openai and 'watsonx' yet")]
+    public async Task Rejects_unknown_or_unsupported_schemas_with_exit_code_2(string kind, string from, string fromValue, string to, string toValue, string message)
+    {
+        var (exit, _, error) = await RunAsync("{}"u8.ToArray(), "translate", kind, from, fromValue, to, toValue);
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("request", "openai", "anthropic", "{\"model\":")]
+    [InlineData("response", "anthropic", "openai", "{not json")]
+    [InlineData("stream", "anthropic", "openai", "event: message_start\ndata: {broken\n\n")]
+    public async Task Rejects_malformed_input_with_exit_code_2(string kind, string from, string to, string input)
+    {
+        var (exit, _, error) = await RunAsync(Encoding.UTF8.GetBytes(input), "translate", kind, "--from", from, "--to", to);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith("aigw translate:", error, StringComparison.Ordinal);
+    }
+}
