@@ -93,7 +93,7 @@ internal sealed class RouterProcessor(
         _preferHeader = HeaderMapReader.Get(headers.Headers, PreferProviderHeader);
         exchanges.Add(_state);
 
-        // Client-sent gateway headers and gateway credentials never travel on.
+        // Client-sent gateway headers never travel on; the upstream filter replaces credentials per attempt.
         var mutation = new MutationBuilder().Set(RequestIdHeader, requestId);
         foreach (var name in HeaderMapReader.NamesWithPrefix(headers.Headers, GatewayHeaderPrefix))
         {
@@ -135,12 +135,11 @@ internal sealed class RouterProcessor(
             return Immediate(ClientError.UnknownModel(parsed.Model));
         }
 
-        if (!candidates.Any(p => translators.TryGet(kind.Value, p.Schema, out _)))
+        candidates = candidates.RemoveAll(p => !translators.TryGet(kind.Value, p.Schema, out _));
+        if (candidates.IsEmpty)
         {
             return Immediate(new ClientError(400, $"No provider of model '{parsed.Model}' offers this operation.", "invalid_request_error", "model", "operation_not_supported"));
         }
-
-        candidates = candidates.RemoveAll(p => !translators.TryGet(kind.Value, p.Schema, out _));
 
         var primary = Choose(candidates, parsed.PreferProvider ?? _preferHeader);
         state.Request = parsed;
