@@ -34,4 +34,15 @@ internal static class JsonResponder
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body, ct).AsTask();
     }
+
+    /// <summary>An Anthropic error body carrying <paramref name="requestId"/> (the <c>request-id</c> header's value).</summary>
+    public static Task WriteErrorAsync(HttpContext context, AnthropicError error, string requestId, CancellationToken ct)
+    {
+        var body = JsonBodies.Error(error, requestId);
+        var response = context.Response;
+        response.StatusCode = error.Status;
+        response.ContentType = "application/json";
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body, ct).AsTask();
+    }
 }

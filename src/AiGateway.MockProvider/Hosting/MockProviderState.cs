@@ -8,6 +8,7 @@ internal sealed class MockProviderState(MockProviderOptions options)
 {
     private long _requestCount;
     private long _chatCount;
+    private long _messageCount;
 
     public MockProviderOptions Options { get; } = options;
 
@@ -24,6 +25,9 @@ internal sealed class MockProviderState(MockProviderOptions options)
 
     /// <summary>1, 2, 3... for every chat completion (drives <c>chatcmpl-mock-&lt;n&gt;</c>).</summary>
     public long NextChatNumber() => Interlocked.Increment(ref _chatCount);
+
+    /// <summary>1, 2, 3... for every Anthropic message (drives <c>msg_mock_&lt;n&gt;</c> and <c>toolu_mock_&lt;n&gt;</c>).</summary>
+    public long NextMessageNumber() => Interlocked.Increment(ref _messageCount);
 
     private static FaultRegistry CreateFaults(IReadOnlyList<FaultRule> rules)
     {

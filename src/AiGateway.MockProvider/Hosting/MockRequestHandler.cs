@@ -4,6 +4,7 @@ using AiGateway.MockProvider.Chat;
 using AiGateway.MockProvider.Embeddings;
 using AiGateway.MockProvider.Faults;
 using AiGateway.MockProvider.Json;
+using AiGateway.MockProvider.Messages;
 using AiGateway.MockProvider.Models;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -12,13 +13,15 @@ namespace AiGateway.MockProvider.Hosting;
 
 /// <summary>
 /// The terminal middleware. For a provider request: read and record it, add the standard headers,
-/// check the API key, resolve the route, parse the body, pick the fault (rule + headers), apply
+/// check the API key (Bearer, or <c>x-api-key</c> plus <c>anthropic-version</c> on Anthropic paths), resolve the route, parse the body, pick the fault (rule + headers), apply
 /// delay / reset / status, then answer. <c>/healthz</c> and <c>/_mock/*</c> are neither recorded nor faulted.
 /// </summary>
 internal sealed class MockRequestHandler(MockProviderState state, ILogger logger, CancellationToken stopping)
 {
     public const string HealthPath = "/healthz";
     public const string AdminPrefix = "/_mock/";
+    public const string AnthropicApiKeyHeader = "x-api-key";
+    public const string AnthropicVersionHeader = "anthropic-version";
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -67,45 +70,78 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
             CopyHeaders(request.Headers),
             body,
             state.Time.GetUtcNow()));
-        StandardHeaders.Apply(context.Response, state.NextRequestNumber(), body.Length, state.Time, startTimestamp);
+        var requestNumber = state.NextRequestNumber();
 
-        if (state.ApiKeys.Check(path, request.Headers.Authorization.ToString()) is { } authError)
+        // Anthropic Messages paths get Anthropic's headers, auth and error format; errors carry request_id.
+        var anthropicRequestId = MockRoute.IsAnthropicPath(path)
+            ? "req_mock_" + requestNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+        if (anthropicRequestId is null)
         {
-            await JsonResponder.WriteErrorAsync(context, authError, ct);
-            return;
+            StandardHeaders.Apply(context.Response, requestNumber, body.Length, state.Time, startTimestamp);
+            if (state.ApiKeys.Check(path, request.Headers.Authorization.ToString()) is { } authError)
+            {
+                await JsonResponder.WriteErrorAsync(context, authError, ct);
+                return;
+            }
+        }
+        else
+        {
+            AnthropicHeaders.Apply(context.Response, anthropicRequestId, body.Length, state.Time);
+            if (state.ApiKeys.CheckAnthropic(path, request.Headers[AnthropicApiKeyHeader].ToString()) is { } authError)
+            {
+                await JsonResponder.WriteErrorAsync(context, authError, anthropicRequestId, ct);
+                return;
+            }
         }
 
         var route = MockRoute.Resolve(request.Method, path);
         if (route.Kind == MockRouteKind.NotFound)
         {
-            await JsonResponder.WriteErrorAsync(context, OpenAiError.InvalidUrl(request.Method, path), ct);
+            await WriteErrorAsync(context, OpenAiError.InvalidUrl(request.Method, path), anthropicRequestId, ct);
+            return;
+        }
+
+        if (route.Kind == MockRouteKind.Messages && string.IsNullOrWhiteSpace(request.Headers[AnthropicVersionHeader].ToString()))
+        {
+            await JsonResponder.WriteErrorAsync(context, AnthropicError.MissingVersion(), anthropicRequestId!, ct);
             return;
         }
 
         ChatCompletionRequest? chat = null;
         EmbeddingRequest? embedding = null;
+        MessagesRequest? messages = null;
         var parsed = route.Kind switch
         {
             MockRouteKind.ChatCompletions => TryParse(body, MockJsonContext.Default.ChatCompletionRequest, out chat),
             MockRouteKind.Embeddings => TryParse(body, MockJsonContext.Default.EmbeddingRequest, out embedding),
+            MockRouteKind.Messages => TryParse(body, MockJsonContext.Default.MessagesRequest, out messages),
             _ => true,
         };
 
-        var rule = state.Faults.TryConsume(path, chat?.Model ?? embedding?.Model);
+        var rule = state.Faults.TryConsume(path, chat?.Model ?? embedding?.Model ?? messages?.Model);
         if (!FaultPlan.TryCreate(rule, request.Headers, out var plan, out var headerError))
         {
-            await JsonResponder.WriteErrorAsync(context, OpenAiError.InvalidHeader(headerError!), ct);
+            await WriteErrorAsync(context, OpenAiError.InvalidHeader(headerError!), anthropicRequestId, ct);
             return;
         }
 
-        if (await ApplyPreResponseFaultsAsync(context, path, plan, ct))
+        if (await ApplyPreResponseFaultsAsync(context, path, plan, anthropicRequestId, ct))
         {
             return;
         }
 
         if (!parsed)
         {
-            await JsonResponder.WriteErrorAsync(context, OpenAiError.InvalidJson(), ct);
+            if (anthropicRequestId is null)
+            {
+                await JsonResponder.WriteErrorAsync(context, OpenAiError.InvalidJson(), ct);
+            }
+            else
+            {
+                await JsonResponder.WriteErrorAsync(context, AnthropicError.InvalidJson(), anthropicRequestId, ct);
+            }
+
             return;
         }
 
@@ -117,6 +153,9 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
             case MockRouteKind.Embeddings:
                 await EmbeddingsHandler.HandleAsync(context, state, embedding!, plan, logger, ct);
                 break;
+            case MockRouteKind.Messages:
+                await MessagesHandler.HandleAsync(context, state, messages!, plan, anthropicRequestId!, logger, ct);
+                break;
             case MockRouteKind.ListModels:
                 await ModelsHandler.ListAsync(context, state, plan, logger, ct);
                 break;
@@ -126,8 +165,11 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
         }
     }
 
-    /// <summary>Delay, reset-before-response and status faults; true when the request is finished.</summary>
-    private async Task<bool> ApplyPreResponseFaultsAsync(HttpContext context, string path, FaultPlan plan, CancellationToken ct)
+    /// <summary>
+    /// Delay, reset-before-response and status faults; true when the request is finished. A status on an
+    /// Anthropic path (<paramref name="anthropicRequestId"/> set) gets Anthropic's error body and 429 headers.
+    /// </summary>
+    private async Task<bool> ApplyPreResponseFaultsAsync(HttpContext context, string path, FaultPlan plan, string? anthropicRequestId, CancellationToken ct)
     {
         if (plan.IsNone)
         {
@@ -160,16 +202,37 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
         var retryAfter = plan.RetryAfterSeconds ?? (status == StatusCodes.Status429TooManyRequests ? 1 : null);
         if (status == StatusCodes.Status429TooManyRequests)
         {
-            StandardHeaders.ApplyRateLimited(context.Response, retryAfter!.Value);
+            if (anthropicRequestId is null)
+            {
+                StandardHeaders.ApplyRateLimited(context.Response, retryAfter!.Value);
+            }
+            else
+            {
+                AnthropicHeaders.ApplyRateLimited(context.Response, retryAfter!.Value, state.Time);
+            }
         }
         else if (retryAfter is { } seconds)
         {
             context.Response.Headers["retry-after"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        await JsonResponder.WriteErrorAsync(context, OpenAiError.ForStatus(status, plan.ErrorMessage), ct);
+        if (anthropicRequestId is null)
+        {
+            await JsonResponder.WriteErrorAsync(context, OpenAiError.ForStatus(status, plan.ErrorMessage), ct);
+        }
+        else
+        {
+            await JsonResponder.WriteErrorAsync(context, AnthropicError.ForStatus(status, plan.ErrorMessage), anthropicRequestId, ct);
+        }
+
         return true;
     }
+
+    /// <summary>An error both dialects share: OpenAI's shape, or the same status and message in Anthropic's.</summary>
+    private static Task WriteErrorAsync(HttpContext context, OpenAiError error, string? anthropicRequestId, CancellationToken ct) =>
+        anthropicRequestId is null
+            ? JsonResponder.WriteErrorAsync(context, error, ct)
+            : JsonResponder.WriteErrorAsync(context, AnthropicError.From(error), anthropicRequestId, ct);
 
     private static bool TryParse<T>(ReadOnlyMemory<byte> body, JsonTypeInfo<T> typeInfo, out T? value)
         where T : class

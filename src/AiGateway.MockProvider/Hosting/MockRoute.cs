@@ -4,7 +4,17 @@ namespace AiGateway.MockProvider.Hosting;
 internal readonly record struct MockRoute(MockRouteKind Kind, string? ModelId = null)
 {
     /// <summary>
-    /// Maps a method and path under any prefix: <c>POST {p}/chat/completions</c>, <c>POST {p}/embeddings</c>,
+    /// True for <c>{prefix}/messages</c> (Anthropic's Messages API): such requests get Anthropic's auth
+    /// (<c>x-api-key</c>), headers and error format, whatever the method.
+    /// </summary>
+    public static bool IsAnthropicPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return path.EndsWith("/messages", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Maps a method and path under any prefix: <c>POST {p}/chat/completions</c>, <c>POST {p}/embeddings</c>, <c>POST {p}/messages</c>,
     /// <c>GET {p}/models</c> and <c>GET {p}/models/{id}</c> (the id is everything after the first <c>/models/</c>).
     /// </summary>
     public static MockRoute Resolve(string method, string path)
@@ -21,6 +31,11 @@ internal readonly record struct MockRoute(MockRouteKind Kind, string? ModelId = 
         if (path.EndsWith("/embeddings", StringComparison.Ordinal))
         {
             return new(isPost ? MockRouteKind.Embeddings : MockRouteKind.NotFound);
+        }
+
+        if (IsAnthropicPath(path))
+        {
+            return new(isPost ? MockRouteKind.Messages : MockRouteKind.NotFound);
         }
 
         if (path.EndsWith("/models", StringComparison.Ordinal))

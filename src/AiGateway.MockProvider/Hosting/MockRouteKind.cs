@@ -1,6 +1,6 @@
 namespace AiGateway.MockProvider.Hosting;
 
-/// <summary>The OpenAI operation a request path maps to.</summary>
+/// <summary>The OpenAI (or Anthropic Messages) operation a request path maps to.</summary>
 internal enum MockRouteKind
 {
     NotFound,
@@ -8,4 +8,5 @@ internal enum MockRouteKind
     Embeddings,
     ListModels,
     GetModel,
+    Messages,
 }

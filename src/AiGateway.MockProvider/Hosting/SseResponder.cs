@@ -9,6 +9,8 @@ namespace AiGateway.MockProvider.Hosting;
 /// <summary>
 /// Sends SSE events one by one, each flushed on its own, waiting the chunk delay between events.
 /// Applies the plan's reset (abort after K events) and mid-stream error (error event after K events).
+/// The error event is the dialect's: OpenAI's <c>data: {"error":...}</c> by default, Anthropic's
+/// <c>event: error</c> when the caller passes one.
 /// </summary>
 internal static class SseResponder
 {
@@ -19,7 +21,8 @@ internal static class SseResponder
         TimeSpan chunkDelay,
         TimeProvider time,
         ILogger logger,
-        CancellationToken ct)
+        CancellationToken ct,
+        Func<string?, byte[]>? streamError = null)
     {
         var response = context.Response;
         response.StatusCode = StatusCodes.Status200OK;
@@ -41,8 +44,10 @@ internal static class SseResponder
 
             if (plan.StreamErrorAfterEvents == i)
             {
-                var error = OpenAiError.ForStatus(StatusCodes.Status500InternalServerError, plan.ErrorMessage);
-                await response.BodyWriter.WriteAsync(ChatCompletionJson.StreamError(error), ct);
+                var error = streamError is null
+                    ? ChatCompletionJson.StreamError(OpenAiError.ForStatus(StatusCodes.Status500InternalServerError, plan.ErrorMessage))
+                    : streamError(plan.ErrorMessage);
+                await response.BodyWriter.WriteAsync(error, ct);
                 return;
             }
 

@@ -39,8 +39,28 @@ internal static class JsonBodies
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Serializes one named SSE event: <c>event: &lt;name&gt;\ndata: &lt;json&gt;\n\n</c> (Anthropic's framing).</summary>
+    public static byte[] NamedSseEvent<TState>(string name, TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        buffer.Write("event: "u8);
+        buffer.Write(System.Text.Encoding.UTF8.GetBytes(name));
+        buffer.Write("\ndata: "u8);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            write(writer, state);
+        }
+
+        buffer.Write("\n\n"u8);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>The terminating <c>data: [DONE]\n\n</c> event.</summary>
     public static byte[] SseDone() => "data: [DONE]\n\n"u8.ToArray();
 
     public static byte[] Error(OpenAiError error) => Serialize(error, static (w, e) => e.WriteTo(w));
+
+    public static byte[] Error(AnthropicError error, string requestId) =>
+        Serialize((error, requestId), static (w, s) => s.error.WriteTo(w, s.requestId));
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using AiGateway.MockProvider.Chat;
 using AiGateway.MockProvider.Configuration;
 using AiGateway.MockProvider.Embeddings;
+using AiGateway.MockProvider.Messages;
 
 namespace AiGateway.MockProvider.Json;
 
@@ -12,6 +13,7 @@ namespace AiGateway.MockProvider.Json;
     AllowTrailingCommas = true)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(EmbeddingRequest))]
+[JsonSerializable(typeof(MessagesRequest))]
 [JsonSerializable(typeof(MockConfigFile))]
 [JsonSerializable(typeof(MockFaultConfig))]
 internal sealed partial class MockJsonContext : JsonSerializerContext;
