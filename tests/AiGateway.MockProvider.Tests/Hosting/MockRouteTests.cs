@@ -15,9 +15,23 @@ public sealed class MockRouteTests
     [InlineData("POST", "/v1/models", "NotFound")]
     [InlineData("POST", "/v1/completions", "NotFound")]
     [InlineData("GET", "/v1/models/", "NotFound")]
+    [InlineData("POST", "/v1/messages", "Messages")]
+    [InlineData("POST", "/anthropic/v1/messages", "Messages")]
+    [InlineData("GET", "/v1/messages", "NotFound")]
+    [InlineData("POST", "/v1/messages/count_tokens", "NotFound")]
     public void Resolves_the_OpenAI_operation_under_any_prefix(string method, string path, string expected)
     {
         Assert.Equal(expected, MockRoute.Resolve(method, path).Kind.ToString());
+    }
+
+    [Theory]
+    [InlineData("/v1/messages", true)]
+    [InlineData("/anthropic/v1/messages", true)]
+    [InlineData("/v1/chat/completions", false)]
+    [InlineData("/v1/messages/count_tokens", false)]
+    public void Only_messages_paths_speak_the_Anthropic_dialect(string path, bool expected)
+    {
+        Assert.Equal(expected, MockRoute.IsAnthropicPath(path));
     }
 
     [Theory]
