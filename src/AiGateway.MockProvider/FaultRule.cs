@@ -16,7 +16,7 @@ public sealed record FaultRule
     /// <summary>How many requests this rule applies to; <see langword="null"/> means always.</summary>
     public int? Times { get; init; }
 
-    /// <summary>Answer with this status (400..599) and an OpenAI error body.</summary>
+    /// <summary>Answer with this status (400..599) and an OpenAI error body (Anthropic's on a <c>/messages</c> path).</summary>
     public int? StatusCode { get; init; }
 
     /// <summary><c>retry-after</c> seconds sent with <see cref="StatusCode"/>; 429 defaults to 1.</summary>
@@ -37,7 +37,10 @@ public sealed record FaultRule
     /// <summary>Abort the connection before any response byte is sent.</summary>
     public bool ResetBeforeResponse { get; init; }
 
-    /// <summary>After this many SSE events, send a <c>data: {"error":...}</c> event and end the stream.</summary>
+    /// <summary>
+    /// After this many SSE events, send a <c>data: {"error":...}</c> event (Anthropic: <c>event: error</c>,
+    /// <c>overloaded_error</c>) and end the stream.
+    /// </summary>
     public int? StreamErrorAfterEvents { get; init; }
 
     /// <summary>Answers with <paramref name="statusCode"/> and an OpenAI error body.</summary>

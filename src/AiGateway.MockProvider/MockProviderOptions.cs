@@ -32,7 +32,9 @@ public sealed class MockProviderOptions
 
     /// <summary>
     /// Path prefix to accepted API keys. A request whose path starts with a prefix (the longest wins)
-    /// must carry <c>Authorization: Bearer &lt;one of the keys&gt;</c>, else it gets 401.
+    /// must carry <c>Authorization: Bearer &lt;one of the keys&gt;</c>, else it gets 401. On an Anthropic
+    /// <c>{prefix}/messages</c> path the key is read from <c>x-api-key</c> instead (which is required there even
+    /// when no prefix matches).
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> RequiredApiKeys { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);

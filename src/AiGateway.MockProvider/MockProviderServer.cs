@@ -13,7 +13,8 @@ namespace AiGateway.MockProvider;
 /// <summary>
 /// An in-process mock OpenAI-compatible provider on real Kestrel, bound to 127.0.0.1 on an ephemeral port.
 /// Serves the OpenAI API under any path prefix (<c>{prefix}/chat/completions</c>, <c>{prefix}/embeddings</c>,
-/// <c>{prefix}/models</c>, <c>{prefix}/models/{id}</c>) plus <c>/healthz</c>.
+/// <c>{prefix}/models</c>, <c>{prefix}/models/{id}</c>), Anthropic's Messages API (<c>{prefix}/messages</c>)
+/// plus <c>/healthz</c>.
 /// </summary>
 public sealed class MockProviderServer : IAsyncDisposable
 {

@@ -202,6 +202,7 @@ public sealed class MockConfigLoaderTests : IDisposable
         // Assert
         Assert.Empty(errors);
         Assert.Equal(["sk-mock-openai"], options!.RequiredApiKeys["/v1"]);
+        Assert.Equal(["sk-mock-anthropic"], options.RequiredApiKeys["/anthropic"]);
         Assert.Equal(FaultRule.RateLimited(2, "/v1/chat/completions", times: 1) with { Model = "gpt-4o" }, Assert.Single(options.Faults));
     }
 
