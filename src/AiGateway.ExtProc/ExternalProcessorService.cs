@@ -18,6 +18,7 @@ internal sealed class ExternalProcessorService(
     TranslatorRegistry translators,
     ExtProcOptions options,
     GatewayMetrics metrics,
+    AiGateway.Core.Upstreams.ProviderRateLimitBoard rateLimits,
     TimeProvider timeProvider,
     ILogger<ExternalProcessorService> logger) : ExternalProcessor.ExternalProcessorBase
 {
@@ -41,7 +42,7 @@ internal sealed class ExternalProcessorService(
 
                 processor ??= upstreamByHeader || UpstreamProcessor.HasUpstreamAttributes(message)
                     ? new UpstreamProcessor(exchanges, translators, metrics, logger)
-                    : new RouterProcessor(configStore, exchanges, translators, options, metrics, timeProvider, logger);
+                    : new RouterProcessor(configStore, exchanges, translators, options, metrics, rateLimits, timeProvider, logger);
 
                 ProcessingResponse reply;
                 try

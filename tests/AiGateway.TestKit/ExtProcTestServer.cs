@@ -37,6 +37,9 @@ public sealed class ExtProcTestServer : IAsyncDisposable
     /// <summary>The gateway.yaml the server watches.</summary>
     public string ConfigPath { get; }
 
+    /// <summary>The server's services, for assertions on shared state.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>A client for direct protocol tests.</summary>
     public ExternalProcessor.ExternalProcessorClient Client { get; }
 

@@ -21,6 +21,7 @@ public static class ExtProcServiceCollectionExtensions
         services.TryAddSingleton(options);
         services.TryAddSingleton(sp => new TranslatorRegistry(TranslatorRegistry.BuiltIn(sp.GetRequiredService<TimeProvider>())));
         services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<AiGateway.Core.Upstreams.ProviderRateLimitBoard>();
         services.TryAddSingleton(sp => new ExchangeStore(sp.GetRequiredService<TimeProvider>(), options.ExchangeMaxAge));
         services.AddGrpc(grpc =>
         {

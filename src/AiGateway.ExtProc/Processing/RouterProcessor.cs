@@ -3,6 +3,7 @@ using System.Globalization;
 using AiGateway.Core.Configuration;
 using AiGateway.Core.Schemas.OpenAi;
 using AiGateway.Core.Translation;
+using AiGateway.Core.Upstreams;
 using AiGateway.ExtProc.Endpoints;
 using AiGateway.ExtProc.Envoy;
 using AiGateway.ExtProc.Telemetry;
@@ -25,6 +26,7 @@ internal sealed class RouterProcessor(
     TranslatorRegistry translators,
     ExtProcOptions options,
     GatewayMetrics metrics,
+    ProviderRateLimitBoard rateLimits,
     TimeProvider timeProvider,
     ILogger logger) : IExchangeProcessor
 {
@@ -177,6 +179,8 @@ internal sealed class RouterProcessor(
         if (provider is not null)
         {
             mutation.Set(ProviderUsedHeader, provider.Name);
+            var map = headers.Headers;
+            rateLimits.Record(provider.Name, RateLimitHeaderParser.Parse(provider.Schema, name => HeaderMapReader.Get(map, name), timeProvider.GetUtcNow()), timeProvider.GetUtcNow());
         }
 
         var common = new CommonResponse();

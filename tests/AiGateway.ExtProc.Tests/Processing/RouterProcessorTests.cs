@@ -243,6 +243,22 @@ public sealed class RouterProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Records_the_providers_rate_limit_signals_for_routing()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        await stream.SendAsync(RequestBody(Chat));
+        await RunUpstreamAttemptAsync("openai", headersReply);
+
+        await stream.SendAsync(ResponseHeaders(429, "application/json", false, ("retry-after", "3"), ("x-ratelimit-remaining-requests", "0")));
+
+        var board = (AiGateway.Core.Upstreams.ProviderRateLimitBoard)_server.Services.GetService(typeof(AiGateway.Core.Upstreams.ProviderRateLimitBoard))!;
+        Assert.True(board.TryGet("openai", out var limits, out _));
+        Assert.Equal(TimeSpan.FromSeconds(3), limits.RetryAfter);
+        Assert.Equal(0, limits.RemainingRequests);
+    }
+
+    [Fact]
     public async Task Refuses_an_operation_no_provider_of_the_model_offers()
     {
         using var stream = _server.Open();
