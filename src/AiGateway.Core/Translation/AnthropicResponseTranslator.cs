@@ -41,6 +41,9 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
     public TokenUsage Usage => _usage;
 
     /// <inheritdoc />
+    public int? StatusOverride { get; private set; }
+
+    /// <inheritdoc />
     public ResponseHeadersResult OnHeaders(int status, string? contentType, bool endOfStream)
     {
         _status = status;
@@ -66,7 +69,20 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
                 WriteError(chunk, output);
                 return true;
             case Mode.Json:
-                return WriteCompletion(chunk, output);
+                // Translate into a scratch buffer so a malformed answer leaves nothing half-written.
+                var completion = new ArrayBufferWriter<byte>(chunk.Length + 256);
+                try
+                {
+                    WriteCompletion(chunk, completion);
+                    output.Write(completion.WrittenSpan);
+                    return true;
+                }
+                catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+                {
+                    StatusOverride = 502;
+                    OpenAiErrorWriter.Write(new ClientError(502, "The provider's response could not be read.", "server_error", null, "bad_provider_response"), output);
+                    return true;
+                }
             default:
                 return WriteStreamChunk(chunk, endOfStream, output);
         }
@@ -110,7 +126,7 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
         OpenAiErrorWriter.Write(new ClientError(_status, message, OpenAiErrorWriter.TypeFor(_status), null, type), output);
     }
 
-    private bool WriteCompletion(ReadOnlySpan<byte> body, IBufferWriter<byte> output)
+    private void WriteCompletion(ReadOnlySpan<byte> body, IBufferWriter<byte> output)
     {
         using var document = JsonDocument.Parse(body.ToArray());
         var root = document.RootElement;
@@ -200,7 +216,6 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
         writer.WriteEndArray();
         WriteUsageObject(writer);
         writer.WriteEndObject();
-        return true;
     }
 
     private bool WriteStreamChunk(ReadOnlySpan<byte> chunk, bool endOfStream, IBufferWriter<byte> output)
@@ -209,9 +224,16 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
         var state = new StreamState(this, output);
         events.Feed(chunk, ref state, static (ref StreamState s, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> data) =>
         {
-            if (!data.IsEmpty)
+            if (!data.IsEmpty && !s.Owner._done)
             {
-                s.Owner.OnEvent(data, s.Output);
+                try
+                {
+                    s.Owner.OnEvent(data, s.Output);
+                }
+                catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+                {
+                    s.Owner.WriteStreamError(s.Output, "The provider sent a malformed stream event.", "bad_provider_response");
+                }
             }
         });
 
@@ -329,23 +351,32 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
                 break;
             case "error":
                 var error = root.GetProperty("error");
-                using (var writer = new Utf8JsonWriter(output, WriterOptions))
-                {
-                    output.Write("data: "u8);
-                    writer.WriteStartObject();
-                    writer.WriteStartObject("error"u8);
-                    writer.WriteString("message"u8, error.TryGetProperty("message", out var m) ? m.GetString() : "The provider failed mid-stream.");
-                    writer.WriteString("type"u8, "server_error");
-                    writer.WriteNull("param"u8);
-                    writer.WriteString("code"u8, error.TryGetProperty("type", out var t) ? t.GetString() : null);
-                    writer.WriteEndObject();
-                    writer.WriteEndObject();
-                }
-
-                output.Write("\n\n"u8);
-                _done = true;
+                WriteStreamError(
+                    output,
+                    error.TryGetProperty("message", out var m) ? m.GetString() ?? "The provider failed mid-stream." : "The provider failed mid-stream.",
+                    error.TryGetProperty("type", out var t) ? t.GetString() : null);
                 break;
         }
+    }
+
+    /// <summary>Ends the client's stream with an OpenAI error line (what OpenAI sends mid-stream).</summary>
+    private void WriteStreamError(IBufferWriter<byte> output, string message, string? code)
+    {
+        output.Write("data: "u8);
+        using (var writer = new Utf8JsonWriter(output, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("error"u8);
+            writer.WriteString("message"u8, message);
+            writer.WriteString("type"u8, "server_error");
+            writer.WriteNull("param"u8);
+            writer.WriteString("code"u8, code);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        output.Write("\n\n"u8);
+        _done = true;
     }
 
     private void WriteDone(IBufferWriter<byte> output)

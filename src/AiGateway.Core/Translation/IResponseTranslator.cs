@@ -9,6 +9,12 @@ public interface IResponseTranslator : IDisposable
     /// <summary>Usage seen so far.</summary>
     TokenUsage Usage { get; }
 
+    /// <summary>
+    /// A status to answer with instead of the provider's, set when a whole (buffered) body could not be
+    /// translated (e.g. 502 for a malformed provider answer); null otherwise.
+    /// </summary>
+    int? StatusOverride => null;
+
     /// <summary>Called once with the response status and content type.</summary>
     /// <param name="status">HTTP status from the provider (or from an Envoy local reply).</param>
     /// <param name="contentType">The response content type, if any.</param>

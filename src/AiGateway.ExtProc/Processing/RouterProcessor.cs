@@ -233,10 +233,16 @@ internal sealed class RouterProcessor(
             {
                 // BUFFERED: the held headers take this mutation, and content-length must match the new body
                 // (a translated JSON answer or a rewritten error).
-                common.HeaderMutation = new MutationBuilder()
+                var headers = new MutationBuilder()
                     .Set("content-type", "application/json")
-                    .Set("content-length", output.WrittenCount.ToString(CultureInfo.InvariantCulture))
-                    .Build();
+                    .Set("content-length", output.WrittenCount.ToString(CultureInfo.InvariantCulture));
+                if (translator.StatusOverride is { } status)
+                {
+                    _status = status;
+                    headers.Set(":status", status.ToString(CultureInfo.InvariantCulture));
+                }
+
+                common.HeaderMutation = headers.Build();
             }
         }
 

@@ -142,6 +142,35 @@ public sealed class OpenAiToAnthropicTranslatorTests
     }
 
     [Theory]
+    [InlineData("""{"content":[{"type":"text"}]}""")]
+    [InlineData("not json")]
+    [InlineData("""{"content":[{"type":"tool_use","name":"f"}]}""")]
+    public void Answers_a_malformed_provider_response_with_a_502_openai_error(string body)
+    {
+        using var translator = new OpenAiToAnthropicTranslator(Clock).CreateResponseTranslator(Parse("""{"model":"m","messages":[]}"""u8.ToArray()));
+        var output = new ArrayBufferWriter<byte>();
+
+        translator.OnHeaders(200, "application/json", false);
+        var changed = translator.OnBody(Encoding.UTF8.GetBytes(body), true, output);
+
+        Assert.True(changed);
+        Assert.Equal(502, translator.StatusOverride);
+        Assert.Equal("""{"error":{"message":"The provider's response could not be read.","type":"server_error","param":null,"code":"bad_provider_response"}}""", Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
+    public void Ends_the_stream_with_an_error_line_when_an_event_is_malformed()
+    {
+        using var translator = new OpenAiToAnthropicTranslator(Clock).CreateResponseTranslator(Parse("""{"model":"m","stream":true,"messages":[]}"""u8.ToArray()));
+        translator.OnHeaders(200, "text/event-stream", false);
+        var output = new ArrayBufferWriter<byte>();
+
+        translator.OnBody("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"delta\":{}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"u8, true, output);
+
+        Assert.Equal("data: {\"error\":{\"message\":\"The provider sent a malformed stream event.\",\"type\":\"server_error\",\"param\":null,\"code\":\"bad_provider_response\"}}\n\n", Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Theory]
     [InlineData(429, "rate_limit_error", "rate_limit_error")]
     [InlineData(529, "overloaded_error", "server_error")]
     [InlineData(400, "invalid_request_error", "invalid_request_error")]

@@ -7,11 +7,14 @@ namespace AiGateway.Core.Schemas.OpenAi;
 /// <summary>Writes OpenAI's error envelope: <c>{"error":{"message","type","param","code"}}</c>.</summary>
 public static class OpenAiErrorWriter
 {
+    // JSON for API clients, never embedded in HTML: keep quotes and non-ASCII text readable.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes <paramref name="error"/> as OpenAI error JSON.</summary>
     public static void Write(ClientError error, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(error);
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
         writer.WriteStartObject();
         writer.WriteStartObject("error"u8);
         writer.WriteString("message"u8, error.Message);
