@@ -128,6 +128,11 @@ internal static class TranslateCommand
             var written = new ArrayBufferWriter<byte>();
             var last = offset + chunkSize >= bytes.Length;
             var changed = responses.OnBody(chunk.Span, last, written);
+            if (responses.StatusOverride is { } failedStatus)
+            {
+                throw new FormatException($"the {(stream ? "stream" : "response")} could not be translated (extproc would answer {failedStatus})");
+            }
+
             await output.WriteAsync(Encoding.UTF8.GetString(changed ? written.WrittenSpan : chunk.Span)).ConfigureAwait(false);
             if (last)
             {

@@ -53,6 +53,7 @@ public sealed class TranslateCommandTests
 
     [Theory]
     [InlineData("request", "openai", "anthropic", "{\"model\":")]
+    [InlineData("response", "anthropic", "openai", "{not json")]
     public async Task Rejects_malformed_input_with_exit_code_2(string kind, string from, string to, string input)
     {
         var (exit, _, error) = await RunAsync(Encoding.UTF8.GetBytes(input), "translate", kind, "--from", from, "--to", to);
