@@ -1,4 +1,4 @@
 using BenchmarkDotNet.Running;
 
-// Usage: dotnet run -c Release --project tests/AiGateway.Benchmarks -- --filter '*' --launchCount 1 --warmupCount 3 --iterationCount 10
+// Usage: dotnet run -c Release --project tests/AiGateway.Benchmarks -- --filter '*' --join --launchCount 1 --warmupCount 3 --iterationCount 10
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
