@@ -45,10 +45,11 @@ public sealed class ShippedEnvoyYamlTests
         Assert.Equal(404, routes[^1].DirectResponse!.Status);
 
         // Clusters: priorities with endpoint metadata and the aliased upstream filter chain.
-        var cluster = bootstrap.Clusters["aigw/local-vllm/openai"];
-        Assert.Equal([0, 1], cluster.Priorities.Select(p => p.Priority));
+        var cluster = bootstrap.Clusters["aigw/local-vllm/openai/azure"];
+        Assert.Equal([0, 1, 2], cluster.Priorities.Select(p => p.Priority));
         Assert.Equal("local-vllm", cluster.Priorities[0].Endpoints[0].Metadata.FilterMetadata["ai_gateway"].Fields["provider"].StringValue);
         Assert.Equal("openai", cluster.Priorities[1].Endpoints[0].Metadata.FilterMetadata["ai_gateway"].Fields["provider"].StringValue);
+        Assert.Equal("azure", cluster.Priorities[2].Endpoints[0].Metadata.FilterMetadata["ai_gateway"].Fields["provider"].StringValue);
         Assert.Equal("mock-provider:8080", cluster.Priorities[0].Endpoints[0].Address);
         Assert.Equal(
             ["envoy.filters.http.ext_proc", "envoy.filters.http.header_mutation", "envoy.filters.http.upstream_codec"],
