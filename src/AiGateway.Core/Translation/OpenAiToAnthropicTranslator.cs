@@ -18,11 +18,7 @@ public sealed class OpenAiToAnthropicTranslator(TimeProvider timeProvider) : ITr
             return UpstreamRequest.Failed(error);
         }
 
-        var headers = new List<KeyValuePair<string, string>>(4)
-        {
-            new("content-type", "application/json"),
-            new("accept-encoding", "identity"),
-        };
+        var headers = TranslationHelper.JsonRequestHeaders();
         AnthropicApiKeyAuth.Apply(provider, headers);
         var path = provider.BasePath.EndsWith("/v1", StringComparison.Ordinal) ? provider.BasePath + "/messages" : provider.BasePath + "/v1/messages";
         return new UpstreamRequest(path, headers);

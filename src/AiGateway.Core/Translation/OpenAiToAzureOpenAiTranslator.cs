@@ -13,12 +13,7 @@ namespace AiGateway.Core.Translation;
 /// </summary>
 public sealed class OpenAiToAzureOpenAiTranslator(EndpointKind endpoint) : ITranslator
 {
-    private readonly string _operation = endpoint switch
-    {
-        EndpointKind.ChatCompletions => "/chat/completions",
-        EndpointKind.Embeddings => "/embeddings",
-        _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
-    };
+    private readonly string _operation = TranslationHelper.OperationSuffix(endpoint);
 
     /// <inheritdoc />
     public UpstreamRequest TranslateRequest(ParsedRequest request, ProviderDefinition provider, IBufferWriter<byte> body)
@@ -39,11 +34,7 @@ public sealed class OpenAiToAzureOpenAiTranslator(EndpointKind endpoint) : ITran
             OpenAiRequestWriter.Write(request.Body.Span, request.Model, request.Stream, body);
         }
 
-        var headers = new List<KeyValuePair<string, string>>(4)
-        {
-            new("content-type", "application/json"),
-            new("accept-encoding", "identity"),
-        };
+        var headers = TranslationHelper.JsonRequestHeaders();
         AzureApiKeyAuth.Apply(provider, headers);
         return new UpstreamRequest(path, headers);
     }

@@ -12,12 +12,7 @@ namespace AiGateway.Core.Translation;
 /// </summary>
 public sealed class OpenAiToOpenAiTranslator(EndpointKind endpoint) : ITranslator
 {
-    private readonly string _pathSuffix = endpoint switch
-    {
-        EndpointKind.ChatCompletions => "/chat/completions",
-        EndpointKind.Embeddings => "/embeddings",
-        _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
-    };
+    private readonly string _pathSuffix = TranslationHelper.OperationSuffix(endpoint);
 
     /// <inheritdoc />
     public UpstreamRequest TranslateRequest(ParsedRequest request, ProviderDefinition provider, IBufferWriter<byte> body)
@@ -25,11 +20,7 @@ public sealed class OpenAiToOpenAiTranslator(EndpointKind endpoint) : ITranslato
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(provider);
         OpenAiRequestWriter.Write(request.Body.Span, request.Model, request.Stream, body);
-        var headers = new List<KeyValuePair<string, string>>(4)
-        {
-            new("content-type", "application/json"),
-            new("accept-encoding", "identity"),
-        };
+        var headers = TranslationHelper.JsonRequestHeaders();
         BearerApiKeyAuth.Apply(provider, headers);
         return new UpstreamRequest(provider.BasePath + _pathSuffix, headers);
     }
