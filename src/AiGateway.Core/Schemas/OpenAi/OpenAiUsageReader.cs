@@ -27,6 +27,31 @@ public static class OpenAiUsageReader
                     reader.Read();
                     usage = ReadUsage(ref reader);
                 }
+                else if (reader.ValueTextEquals("x_groq"u8))
+                {
+                    // Groq streams put usage under x_groq on the last chunk (provider-apis.md §7).
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                        {
+                            var isUsage = reader.ValueTextEquals("usage"u8);
+                            reader.Read();
+                            if (isUsage && !usage.Reported)
+                            {
+                                usage = ReadUsage(ref reader);
+                            }
+                            else
+                            {
+                                reader.Skip();
+                            }
+                        }
+                    }
+                    else
+                    {
+                        reader.Skip();
+                    }
+                }
                 else if (reader.ValueTextEquals("choices"u8))
                 {
                     reader.Read();
