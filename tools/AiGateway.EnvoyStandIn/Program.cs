@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AiGateway.EnvoyHarness;
 
 // envoy-standin --config envoy/envoy.yaml [--port 8080] [--override host:port=127.0.0.1:port ...]
@@ -39,13 +40,10 @@ foreach (var note in harness.Notes)
     Console.WriteLine("note: " + note);
 }
 
+// The harness's own web host swallows SIGTERM/SIGINT for itself; stop the whole process on either.
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 try
 {
     await Task.Delay(Timeout.Infinite, stop.Token);
@@ -55,3 +53,9 @@ catch (OperationCanceledException)
 }
 
 return 0;
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}
