@@ -180,7 +180,8 @@ internal sealed class RouterProcessor(
         {
             mutation.Set(ProviderUsedHeader, provider.Name);
             var map = headers.Headers;
-            rateLimits.Record(provider.Name, RateLimitHeaderParser.Parse(provider.Schema, name => HeaderMapReader.Get(map, name), timeProvider.GetUtcNow()), timeProvider.GetUtcNow());
+            var now = timeProvider.GetUtcNow();
+            rateLimits.Record(provider.Name, RateLimitHeaderParser.Parse(provider.Schema, name => HeaderMapReader.Get(map, name), now), now);
         }
 
         var common = new CommonResponse();
