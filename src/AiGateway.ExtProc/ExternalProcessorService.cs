@@ -20,6 +20,7 @@ internal sealed class ExternalProcessorService(
     GatewayMetrics metrics,
     AiGateway.Core.Upstreams.ProviderRateLimitBoard rateLimits,
     TimeProvider timeProvider,
+    AiGateway.Core.Upstreams.Credentials.UpstreamCredentialStore credentials,
     ILogger<ExternalProcessorService> logger) : ExternalProcessor.ExternalProcessorBase
 {
     /// <summary>gRPC call header the upstream filter sends (<c>grpc_service.initial_metadata</c>).</summary>
@@ -41,7 +42,7 @@ internal sealed class ExternalProcessorService(
                 }
 
                 processor ??= upstreamByHeader || UpstreamProcessor.HasUpstreamAttributes(message)
-                    ? new UpstreamProcessor(exchanges, translators, metrics, logger)
+                    ? new UpstreamProcessor(exchanges, translators, credentials, metrics, logger)
                     : new RouterProcessor(configStore, exchanges, translators, options, metrics, rateLimits, timeProvider, logger);
 
                 ProcessingResponse reply;

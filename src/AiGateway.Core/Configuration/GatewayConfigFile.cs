@@ -62,6 +62,55 @@ public sealed class ProviderConfigFile
 
     /// <summary><c>deployments</c>: model name to deployment name (Azure OpenAI).</summary>
     public Dictionary<string, string?>? Deployments { get; set; }
+
+    /// <summary><c>region</c> (AWS Bedrock signing region, Vertex AI location).</summary>
+    public string? Region { get; set; }
+
+    /// <summary><c>project_id</c> (Vertex AI project, watsonx.ai project).</summary>
+    public string? ProjectId { get; set; }
+
+    /// <summary><c>space_id</c> (watsonx.ai deployment space, instead of a project).</summary>
+    public string? SpaceId { get; set; }
+
+    /// <summary><c>auth</c>: how the gateway authenticates to the provider when an API key is not enough.</summary>
+    public AuthConfigFile? Auth { get; set; }
+}
+
+/// <summary>A provider's <c>auth</c> section.</summary>
+public sealed class AuthConfigFile
+{
+    /// <summary><c>type</c>: api-key, aws-sigv4, azure-entra, gcp-service-account or ibm-iam.</summary>
+    public string? Type { get; set; }
+
+    /// <summary><c>access_key_id</c> (aws-sigv4).</summary>
+    public string? AccessKeyId { get; set; }
+
+    /// <summary><c>secret_access_key</c> (aws-sigv4).</summary>
+    public string? SecretAccessKey { get; set; }
+
+    /// <summary><c>session_token</c> (aws-sigv4, temporary credentials).</summary>
+    public string? SessionToken { get; set; }
+
+    /// <summary><c>tenant_id</c> (azure-entra).</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary><c>client_id</c> (azure-entra).</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary><c>client_secret</c> (azure-entra).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary><c>authority_host</c> (azure-entra; sovereign clouds), default https://login.microsoftonline.com/.</summary>
+    public string? AuthorityHost { get; set; }
+
+    /// <summary><c>scope</c> (azure-entra, gcp-service-account): the token scope.</summary>
+    public string? Scope { get; set; }
+
+    /// <summary><c>credentials_file</c> (gcp-service-account): the service-account key JSON file.</summary>
+    public string? CredentialsFile { get; set; }
+
+    /// <summary><c>token_url</c> (ibm-iam): the IAM token endpoint.</summary>
+    public string? TokenUrl { get; set; }
 }
 
 /// <summary>The <c>routing</c> section.</summary>

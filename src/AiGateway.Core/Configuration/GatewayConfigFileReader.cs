@@ -12,8 +12,12 @@ public static class GatewayConfigFileReader
         notYet: ["cost_management", "rbac", "roles", "users", "security", "caching", "metrics", "tracing", "health_checks", "instana", "alerts", "circuit_breaker"]);
 
     private static readonly FrozenDictionary<string, KeyKind> ProviderKeys = Keys(
-        supported: ["name", "type", "endpoint", "api_key", "models", "priority", "api_version", "deployments"],
+        supported: ["name", "type", "endpoint", "api_key", "models", "priority", "api_version", "deployments", "region", "project_id", "space_id", "auth"],
         notYet: ["max_requests_per_minute", "circuit_breaker", "retry", "timeout"]);
+
+    private static readonly FrozenDictionary<string, KeyKind> AuthKeys = Keys(
+        supported: ["type", "access_key_id", "secret_access_key", "session_token", "tenant_id", "client_id", "client_secret", "authority_host", "scope", "credentials_file", "token_url"],
+        notYet: []);
 
     private static readonly FrozenDictionary<string, KeyKind> RoutingKeys = Keys(
         supported: ["strategy", "fallback_enabled", "fallback_on_errors", "retry_attempts", "retry_delay"],
@@ -84,12 +88,40 @@ public static class GatewayConfigFileReader
                     case "priority": provider.Priority = nodes.Int(keyPath, value); break;
                     case "api_version": provider.ApiVersion = nodes.String(keyPath, value); break;
                     case "deployments": provider.Deployments = nodes.StringMap(keyPath, value); break;
+                    case "region": provider.Region = nodes.String(keyPath, value); break;
+                    case "project_id": provider.ProjectId = nodes.String(keyPath, value); break;
+                    case "space_id": provider.SpaceId = nodes.String(keyPath, value); break;
+                    case "auth": provider.Auth = ReadAuth(nodes, keyPath, value); break;
                 }
             });
             providers.Add(provider);
         }
 
         return providers;
+    }
+
+    private static AuthConfigFile ReadAuth(YamlNodes nodes, string path, YamlNode node)
+    {
+        var auth = new AuthConfigFile();
+        nodes.Mapping(path, node, AuthKeys, (key, value) =>
+        {
+            var keyPath = YamlNodes.Child(path, key);
+            switch (key)
+            {
+                case "type": auth.Type = nodes.String(keyPath, value); break;
+                case "access_key_id": auth.AccessKeyId = nodes.String(keyPath, value); break;
+                case "secret_access_key": auth.SecretAccessKey = nodes.String(keyPath, value); break;
+                case "session_token": auth.SessionToken = nodes.String(keyPath, value); break;
+                case "tenant_id": auth.TenantId = nodes.String(keyPath, value); break;
+                case "client_id": auth.ClientId = nodes.String(keyPath, value); break;
+                case "client_secret": auth.ClientSecret = nodes.String(keyPath, value); break;
+                case "authority_host": auth.AuthorityHost = nodes.String(keyPath, value); break;
+                case "scope": auth.Scope = nodes.String(keyPath, value); break;
+                case "credentials_file": auth.CredentialsFile = nodes.String(keyPath, value); break;
+                case "token_url": auth.TokenUrl = nodes.String(keyPath, value); break;
+            }
+        });
+        return auth;
     }
 
     private static RoutingConfigFile ReadRouting(YamlNodes nodes, YamlNode node)

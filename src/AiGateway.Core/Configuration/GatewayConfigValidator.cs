@@ -120,6 +120,9 @@ public static partial class GatewayConfigValidator
             var deployments = ValidateAzureSettings(context, path, p, schema, models);
             ok &= deployments is not null;
 
+            var settings = ValidateProviderSettings(context, path, p, schema);
+            ok &= settings is not null;
+
             if (!ok || endpoint is null || models is null)
             {
                 continue;
@@ -141,8 +144,17 @@ public static partial class GatewayConfigValidator
                 ApiKey = new Secret(p.ApiKey ?? string.Empty),
                 Models = models,
                 Priority = p.Priority ?? int.MaxValue,
-                ApiVersion = schema == ApiSchema.AzureOpenAi ? p.ApiVersion ?? DefaultAzureApiVersion : null,
+                ApiVersion = schema switch
+                {
+                    ApiSchema.AzureOpenAi => p.ApiVersion ?? DefaultAzureApiVersion,
+                    ApiSchema.Watsonx => p.ApiVersion ?? DefaultWatsonxVersion,
+                    _ => null,
+                },
                 Deployments = deployments!,
+                Region = settings!.Region,
+                ProjectId = settings.ProjectId,
+                SpaceId = settings.SpaceId,
+                Auth = settings.Auth,
                 Index = i,
                 IsSupported = supported,
             });
@@ -164,9 +176,13 @@ public static partial class GatewayConfigValidator
         var ok = true;
         if (schema != ApiSchema.AzureOpenAi)
         {
-            if (p.ApiVersion is not null)
+            if (p.ApiVersion is not null && schema != ApiSchema.Watsonx)
             {
-                ok = context.Error($"{path}.api_version", "only applies to providers of type azure-openai");
+                ok = context.Error($"{path}.api_version", "only applies to providers of type azure-openai or watsonx");
+            }
+            else if (p.ApiVersion is not null && !WatsonxVersionPattern().IsMatch(p.ApiVersion))
+            {
+                ok = context.Error($"{path}.api_version", $"'{p.ApiVersion}' is not a watsonx.ai version date such as 2024-05-31");
             }
 
             if (p.Deployments is not null)
@@ -305,6 +321,9 @@ public static partial class GatewayConfigValidator
 
     [GeneratedRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}(-preview)?$", RegexOptions.CultureInvariant)]
     private static partial Regex ApiVersionPattern();
+
+    [GeneratedRegex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", RegexOptions.CultureInvariant)]
+    private static partial Regex WatsonxVersionPattern();
 
     private sealed class Context(GatewayConfigFile file, List<ConfigError> errors)
     {

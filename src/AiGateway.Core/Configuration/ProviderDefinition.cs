@@ -35,11 +35,26 @@ public sealed class ProviderDefinition
     /// <summary>True when this gateway version can translate to the provider's schema.</summary>
     public required bool IsSupported { get; init; }
 
-    /// <summary>Azure OpenAI <c>api-version</c> for deployment URLs; null for other types.</summary>
+    /// <summary>
+    /// API version: Azure OpenAI <c>api-version</c> for deployment URLs, watsonx.ai <c>version</c> date;
+    /// null for other types.
+    /// </summary>
     public string? ApiVersion { get; init; }
 
     /// <summary>Model name to deployment name (Azure OpenAI); a model not listed is its own deployment.</summary>
     public FrozenDictionary<string, string> Deployments { get; init; } = FrozenDictionary<string, string>.Empty;
+
+    /// <summary>Region: AWS signing region (Bedrock) or Vertex AI location; null when not configured.</summary>
+    public string? Region { get; init; }
+
+    /// <summary>Project: Vertex AI project or watsonx.ai project id; null when not configured.</summary>
+    public string? ProjectId { get; init; }
+
+    /// <summary>watsonx.ai deployment space id (instead of a project); null when not configured.</summary>
+    public string? SpaceId { get; init; }
+
+    /// <summary>How the gateway authenticates to this provider.</summary>
+    public ProviderAuth Auth { get; init; } = ProviderAuth.ApiKey;
 
     /// <summary>The deployment serving <paramref name="model"/>.</summary>
     public string DeploymentFor(string model) => Deployments.TryGetValue(model, out var deployment) ? deployment : model;

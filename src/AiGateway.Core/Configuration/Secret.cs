@@ -1,8 +1,11 @@
 namespace AiGateway.Core.Configuration;
 
 /// <summary>A credential from the configuration. Never printed: <see cref="ToString"/> is redacted.</summary>
-public sealed class Secret(string value)
+public sealed class Secret(string value) : IEquatable<Secret>
 {
+    /// <summary>No credential.</summary>
+    public static Secret Empty { get; } = new(string.Empty);
+
     /// <summary>The credential itself, for the one place that sends it.</summary>
     public string Reveal() => value;
 
@@ -11,4 +14,13 @@ public sealed class Secret(string value)
 
     /// <inheritdoc />
     public override string ToString() => "***";
+
+    /// <inheritdoc />
+    public bool Equals(Secret? other) => other is not null && string.Equals(value, other.Reveal(), StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as Secret);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(value);
 }

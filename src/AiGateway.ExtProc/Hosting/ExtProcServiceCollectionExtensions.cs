@@ -1,11 +1,13 @@
 using AiGateway.Core.Configuration;
 using AiGateway.Core.Translation;
+using AiGateway.Core.Upstreams.Credentials;
 using AiGateway.ExtProc.Processing;
 using AiGateway.ExtProc.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace AiGateway.ExtProc.Hosting;
 
@@ -22,6 +24,20 @@ public static class ExtProcServiceCollectionExtensions
         services.TryAddSingleton(sp => new TranslatorRegistry(TranslatorRegistry.BuiltIn(sp.GetRequiredService<TimeProvider>())));
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<AiGateway.Core.Upstreams.ProviderRateLimitBoard>();
+        services.TryAddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AiGateway.ExtProc.Credentials");
+            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(15) };
+            return new UpstreamCredentialsFactory(http, sp.GetRequiredService<TimeProvider>(), (provider, reason) => Log.CredentialFetchFailed(logger, provider, reason));
+        });
+        services.TryAddSingleton(sp =>
+        {
+            var factory = sp.GetRequiredService<UpstreamCredentialsFactory>();
+            var store = new UpstreamCredentialStore(factory.Create);
+            store.Apply(configStore.Current);
+            configStore.Reloaded += store.Apply;
+            return store;
+        });
         services.TryAddSingleton(sp => new ExchangeStore(sp.GetRequiredService<TimeProvider>(), options.ExchangeMaxAge));
         services.AddGrpc(grpc =>
         {

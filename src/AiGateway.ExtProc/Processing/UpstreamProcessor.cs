@@ -3,6 +3,7 @@ using System.Globalization;
 using AiGateway.Core.Configuration;
 using AiGateway.Core.Translation;
 using AiGateway.Core.Upstreams;
+using AiGateway.Core.Upstreams.Credentials;
 using AiGateway.ExtProc.Envoy;
 using AiGateway.ExtProc.Telemetry;
 using Envoy.Service.ExtProc.V3;
@@ -18,7 +19,12 @@ namespace AiGateway.ExtProc.Processing;
 /// CONTINUE_AND_REPLACE. Idempotent on headers: Envoy hands each retry the header map the previous
 /// attempt left behind.
 /// </summary>
-internal sealed class UpstreamProcessor(ExchangeStore exchanges, TranslatorRegistry translators, GatewayMetrics metrics, ILogger logger) : IExchangeProcessor
+internal sealed class UpstreamProcessor(
+    ExchangeStore exchanges,
+    TranslatorRegistry translators,
+    UpstreamCredentialStore credentials,
+    GatewayMetrics metrics,
+    ILogger logger) : IExchangeProcessor
 {
     /// <summary>The attribute expression, as configured in envoy.yaml, that names the attempt's provider.</summary>
     public const string ProviderAttribute = "xds.upstream_host_metadata.filter_metadata['ai_gateway']['provider']";
@@ -39,7 +45,7 @@ internal sealed class UpstreamProcessor(ExchangeStore exchanges, TranslatorRegis
     // The upstream filter sends request headers only (envoy.yaml): its one reply is the last.
     public bool IsComplete { get; private set; }
 
-    public ValueTask<ProcessingResponse> OnRequestHeadersAsync(ProcessingRequest request, CancellationToken cancellationToken)
+    public async ValueTask<ProcessingResponse> OnRequestHeadersAsync(ProcessingRequest request, CancellationToken cancellationToken)
     {
         IsComplete = true;
         var headers = request.RequestHeaders.Headers;
@@ -47,7 +53,7 @@ internal sealed class UpstreamProcessor(ExchangeStore exchanges, TranslatorRegis
         if (_requestId is null || !exchanges.TryGet(_requestId, out var state) || state.Request is not { } parsed)
         {
             Log.UnknownExchange(logger, _requestId ?? "-");
-            return Reply(ImmediateResponses.OpenAiError(
+            return (ImmediateResponses.OpenAiError(
                 new ClientError(500, "The gateway lost track of this request between its router and upstream filters; extproc must run as one process beside each Envoy.", "server_error", null, "exchange_not_found"),
                 _requestId));
         }
@@ -55,14 +61,14 @@ internal sealed class UpstreamProcessor(ExchangeStore exchanges, TranslatorRegis
         var providerName = ProviderOf(request) ?? HeaderMapReader.Get(headers, RouterProcessor.ProviderHeader);
         if (providerName is null || !state.Snapshot.TryGetProvider(providerName, out var provider))
         {
-            return Reply(ImmediateResponses.OpenAiError(
+            return (ImmediateResponses.OpenAiError(
                 new ClientError(502, $"The upstream endpoint is not a configured provider ('{providerName ?? "none"}'); re-render envoy.yaml from gateway.yaml.", "server_error", null, "unknown_provider"),
                 state.RequestId));
         }
 
         if (!provider.Models.Contains(parsed.Model) || !translators.TryGet(parsed.Endpoint, provider.Schema, out var translator))
         {
-            return Reply(ImmediateResponses.OpenAiError(
+            return (ImmediateResponses.OpenAiError(
                 new ClientError(502, $"Provider '{provider.Name}' cannot serve model '{parsed.Model}' on this endpoint; re-render envoy.yaml from gateway.yaml.", "server_error", null, "provider_mismatch"),
                 state.RequestId));
         }
@@ -79,13 +85,31 @@ internal sealed class UpstreamProcessor(ExchangeStore exchanges, TranslatorRegis
         if (upstream.Error is { } clientError)
         {
             // The provider of this attempt cannot honour the request; Envoy sends this to the client as is.
-            return Reply(ImmediateResponses.OpenAiError(clientError, state.RequestId));
+            return (ImmediateResponses.OpenAiError(clientError, state.RequestId));
+        }
+
+        var headersToSet = upstream.Headers;
+        if (credentials.TryGet(provider.Name, out var providerCredentials))
+        {
+            var withCredentials = new List<KeyValuePair<string, string>>(upstream.Headers);
+            var outcome = await providerCredentials
+                .ApplyAsync(new UpstreamAttempt(provider, "POST", upstream.Path, upstream.Headers, body.WrittenMemory), withCredentials, cancellationToken)
+                .ConfigureAwait(false);
+            if (!outcome.Succeeded)
+            {
+                Log.CredentialUnavailable(logger, state.RequestId, provider.Name, outcome.Error!);
+                return ImmediateResponses.OpenAiError(
+                    new ClientError(502, $"The gateway could not authenticate to provider '{provider.Name}': {outcome.Error}", "server_error", null, "upstream_auth_failed"),
+                    state.RequestId);
+            }
+
+            headersToSet = withCredentials;
         }
 
         var mutation = new MutationBuilder()
             .Set(":path", upstream.Path)
             .Set(":authority", provider.Authority);
-        foreach (var (name, value) in upstream.Headers)
+        foreach (var (name, value) in headersToSet)
         {
             mutation.Set(name, value);
         }
@@ -110,7 +134,7 @@ internal sealed class UpstreamProcessor(ExchangeStore exchanges, TranslatorRegis
             },
         };
 
-        return Reply(new ProcessingResponse
+        return (new ProcessingResponse
         {
             RequestHeaders = new HeadersResponse
             {

@@ -31,4 +31,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2003, EventName = "ConfigWarning", Level = LogLevel.Warning, Message = "{Warning}")]
     public static partial void ConfigWarning(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 3001, EventName = "CredentialFetchFailed", Level = LogLevel.Warning, Message = "Provider {Provider}: {Reason}")]
+    public static partial void CredentialFetchFailed(ILogger logger, string provider, string reason);
+
+    [LoggerMessage(EventId = 3002, EventName = "CredentialUnavailable", Level = LogLevel.Warning, Message = "Request {RequestId}: no credentials for provider {Provider}: {Reason}")]
+    public static partial void CredentialUnavailable(ILogger logger, string requestId, string provider, string reason);
 }
