@@ -72,6 +72,9 @@ public sealed class ProviderConfigFile
     /// <summary><c>space_id</c> (watsonx.ai deployment space, instead of a project).</summary>
     public string? SpaceId { get; set; }
 
+    /// <summary><c>compatibility</c> (openai-compatible): mistral, groq, together, vllm, ollama or generic.</summary>
+    public string? Compatibility { get; set; }
+
     /// <summary><c>auth</c>: how the gateway authenticates to the provider when an API key is not enough.</summary>
     public AuthConfigFile? Auth { get; set; }
 }

@@ -12,7 +12,7 @@ public static class GatewayConfigFileReader
         notYet: ["cost_management", "rbac", "roles", "users", "security", "caching", "metrics", "tracing", "health_checks", "instana", "alerts", "circuit_breaker"]);
 
     private static readonly FrozenDictionary<string, KeyKind> ProviderKeys = Keys(
-        supported: ["name", "type", "endpoint", "api_key", "models", "priority", "api_version", "deployments", "region", "project_id", "space_id", "auth"],
+        supported: ["name", "type", "endpoint", "api_key", "models", "priority", "api_version", "deployments", "region", "project_id", "space_id", "auth", "compatibility"],
         notYet: ["max_requests_per_minute", "circuit_breaker", "retry", "timeout"]);
 
     private static readonly FrozenDictionary<string, KeyKind> AuthKeys = Keys(
@@ -91,6 +91,7 @@ public static class GatewayConfigFileReader
                     case "region": provider.Region = nodes.String(keyPath, value); break;
                     case "project_id": provider.ProjectId = nodes.String(keyPath, value); break;
                     case "space_id": provider.SpaceId = nodes.String(keyPath, value); break;
+                    case "compatibility": provider.Compatibility = nodes.String(keyPath, value); break;
                     case "auth": provider.Auth = ReadAuth(nodes, keyPath, value); break;
                 }
             });

@@ -16,7 +16,7 @@ public static partial class GatewayConfigValidator
         [ProviderAuthKind.IbmIam] = [ApiSchema.Watsonx],
     };
 
-    private sealed record ProviderSettings(string? Region, string? ProjectId, string? SpaceId, ProviderAuth Auth);
+    private sealed record ProviderSettings(string? Region, string? ProjectId, string? SpaceId, ProviderAuth Auth, OpenAiDialect Dialect);
 
     private static ProviderSettings? ValidateProviderSettings(Context context, string path, ProviderConfigFile p, ApiSchema schema)
     {
@@ -73,9 +73,23 @@ public static partial class GatewayConfigValidator
                 break;
         }
 
+        var dialect = OpenAiDialect.Generic;
+        if (p.Compatibility is not null && schema != ApiSchema.OpenAiCompatible)
+        {
+            ok = context.Error($"{path}.compatibility", "only applies to providers of type openai-compatible");
+        }
+        else if (p.Compatibility is not null && !OpenAiDialects.TryParse(p.Compatibility, out dialect))
+        {
+            ok = context.Error($"{path}.compatibility", $"unknown server kind '{p.Compatibility}'; expected one of: {OpenAiDialects.Known}");
+        }
+        else if (p.Compatibility is null && schema == ApiSchema.OpenAiCompatible && Uri.TryCreate(p.Endpoint, UriKind.Absolute, out var endpoint))
+        {
+            dialect = OpenAiDialects.FromHost(endpoint.Host);
+        }
+
         var auth = ValidateAuth(context, path, p, schema);
         ok &= auth is not null;
-        return ok ? new ProviderSettings(p.Region, p.ProjectId, p.SpaceId, auth!) : null;
+        return ok ? new ProviderSettings(p.Region, p.ProjectId, p.SpaceId, auth!, dialect) : null;
     }
 
     private static ProviderAuth? ValidateAuth(Context context, string path, ProviderConfigFile p, ApiSchema schema)

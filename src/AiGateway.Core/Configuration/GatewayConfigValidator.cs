@@ -155,6 +155,7 @@ public static partial class GatewayConfigValidator
                 ProjectId = settings.ProjectId,
                 SpaceId = settings.SpaceId,
                 Auth = settings.Auth,
+                Dialect = settings.Dialect,
                 Index = i,
                 IsSupported = supported,
             });

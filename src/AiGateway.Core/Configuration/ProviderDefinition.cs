@@ -53,6 +53,9 @@ public sealed class ProviderDefinition
     /// <summary>watsonx.ai deployment space id (instead of a project); null when not configured.</summary>
     public string? SpaceId { get; init; }
 
+    /// <summary>The OpenAI-compatible server kind (openai-compatible providers; generic for others).</summary>
+    public OpenAiDialect Dialect { get; init; }
+
     /// <summary>How the gateway authenticates to this provider.</summary>
     public ProviderAuth Auth { get; init; } = ProviderAuth.ApiKey;
 

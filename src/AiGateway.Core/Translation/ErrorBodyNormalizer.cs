@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using AiGateway.Core.Schemas.OpenAi;
 
 namespace AiGateway.Core.Translation;
@@ -21,6 +22,12 @@ public static class ErrorBodyNormalizer
             return false;
         }
 
+        if (TryReadFlatError(status, body) is { } flat)
+        {
+            OpenAiErrorWriter.Write(flat, output);
+            return true;
+        }
+
         OpenAiErrorWriter.Write(new ClientError(status, MessageFor(status, body), OpenAiErrorWriter.TypeFor(status), null, CodeFor(status)), output);
         return true;
     }
@@ -28,6 +35,51 @@ public static class ErrorBodyNormalizer
     /// <summary>The OpenAI error JSON for a status that came without a body.</summary>
     public static byte[] ForEmptyBody(int status) =>
         OpenAiErrorWriter.ToBytes(new ClientError(status, MessageFor(status, default), OpenAiErrorWriter.TypeFor(status), null, CodeFor(status)));
+
+    /// <summary>
+    /// The flat error object of vLLM, Mistral and other OpenAI-compatible servers:
+    /// <c>{"object":"error","message":"…","type":"…","param":…,"code":…}</c>. Their <c>type</c> is a
+    /// server class name (e.g. <c>BadRequestError</c>); the OpenAI type follows from the status.
+    /// </summary>
+    private static ClientError? TryReadFlatError(int status, ReadOnlySpan<byte> body)
+    {
+        string? message = null, param = null, code = null;
+        var reader = new Utf8JsonReader(body);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                var text = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+                    _ => null,
+                };
+                reader.Skip();
+                switch (name)
+                {
+                    case "message": message = text; break;
+                    case "param": param = text; break;
+                    case "code": code = text; break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return string.IsNullOrWhiteSpace(message)
+            ? null
+            : new ClientError(status, message, OpenAiErrorWriter.TypeFor(status), param, code ?? CodeFor(status));
+    }
 
     private static string MessageFor(int status, ReadOnlySpan<byte> body)
     {

@@ -7,10 +7,14 @@ namespace AiGateway.Core.Translation;
 
 /// <summary>
 /// Reads usage from OpenAI-format responses and streams, hides the usage chunk the gateway asked for when
-/// the client did not, and normalises error bodies. Bodies otherwise pass unchanged.
+/// the client did not, and normalises error bodies. Bodies otherwise pass unchanged, except that for
+/// OpenAI-compatible servers a non-standard <c>"finish_reason":"eos"</c> (Together) becomes <c>stop</c>.
 /// </summary>
-public sealed class OpenAiResponseTranslator(bool requestedStream, bool clientWantsUsage) : IResponseTranslator
+public sealed class OpenAiResponseTranslator(bool requestedStream, bool clientWantsUsage, bool normalizeFinishReasons = false) : IResponseTranslator
 {
+    private static readonly byte[] FinishReasonName = "\"finish_reason\""u8.ToArray();
+    private static readonly byte[] EosValue = "\"eos\""u8.ToArray();
+
     private SseEventSplitter? _events;
     private Mode _mode = Mode.Json;
     private int _status;
@@ -57,7 +61,7 @@ public sealed class OpenAiResponseTranslator(bool requestedStream, bool clientWa
                     _usage = usage;
                 }
 
-                return false;
+                return normalizeFinishReasons && TryReplaceEos(chunk, output);
             default:
                 return OnStreamChunk(chunk, endOfStream, output);
         }
@@ -69,7 +73,8 @@ public sealed class OpenAiResponseTranslator(bool requestedStream, bool clientWa
     private bool OnStreamChunk(ReadOnlySpan<byte> chunk, bool endOfStream, IBufferWriter<byte> output)
     {
         var events = _events ??= new SseEventSplitter();
-        var state = new StreamState(this, output, clientWantsUsage);
+        var passThrough = clientWantsUsage && !normalizeFinishReasons;
+        var state = new StreamState(this, output, clientWantsUsage, passThrough, normalizeFinishReasons);
         var carriedIn = events.HasPartialEvent;
         events.Feed(chunk, ref state, static (ref StreamState s, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> data) =>
         {
@@ -84,17 +89,24 @@ public sealed class OpenAiResponseTranslator(bool requestedStream, bool clientWa
                 }
             }
 
-            if (keep && !s.ClientWantsUsage)
-            {
-                s.Output.Write(raw);
-            }
-            else
+            if (!keep)
             {
                 s.Dropped = true;
             }
+            else if (!s.PassThrough)
+            {
+                if (s.NormalizeFinishReasons && TryReplaceEos(raw, s.Output))
+                {
+                    s.Dropped = true;
+                }
+                else
+                {
+                    s.Output.Write(raw);
+                }
+            }
         });
 
-        if (clientWantsUsage)
+        if (passThrough)
         {
             // Nothing is ever dropped: the client sees the provider's bytes exactly as they came.
             if (endOfStream)
@@ -115,11 +127,66 @@ public sealed class OpenAiResponseTranslator(bool requestedStream, bool clientWa
         return state.Dropped || carriedIn || events.HasPartialEvent;
     }
 
-    private struct StreamState(OpenAiResponseTranslator owner, IBufferWriter<byte> output, bool clientWantsUsage)
+    /// <summary>
+    /// Writes <paramref name="source"/> with every <c>"finish_reason":"eos"</c> (any spacing around the
+    /// colon) turned into <c>"stop"</c>, when it has one.
+    /// </summary>
+    private static bool TryReplaceEos(ReadOnlySpan<byte> source, IBufferWriter<byte> output)
+    {
+        var replaced = false;
+        var searchFrom = 0;
+        var copiedTo = 0;
+        while (true)
+        {
+            var at = source[searchFrom..].IndexOf(FinishReasonName);
+            if (at < 0)
+            {
+                break;
+            }
+
+            var value = searchFrom + at + FinishReasonName.Length;
+            while (value < source.Length && source[value] is (byte)' ' or (byte)'\t')
+            {
+                value++;
+            }
+
+            if (value < source.Length && source[value] == (byte)':')
+            {
+                value++;
+                while (value < source.Length && source[value] is (byte)' ' or (byte)'\t')
+                {
+                    value++;
+                }
+
+                if (source[value..].StartsWith(EosValue))
+                {
+                    output.Write(source[copiedTo..value]);
+                    output.Write("\"stop\""u8);
+                    copiedTo = value + EosValue.Length;
+                    replaced = true;
+                }
+            }
+
+            searchFrom = value;
+        }
+
+        if (replaced)
+        {
+            output.Write(source[copiedTo..]);
+        }
+
+        return replaced;
+    }
+
+    private struct StreamState(OpenAiResponseTranslator owner, IBufferWriter<byte> output, bool clientWantsUsage, bool passThrough, bool normalizeFinishReasons)
     {
         public readonly OpenAiResponseTranslator Owner = owner;
         public readonly IBufferWriter<byte> Output = output;
         public readonly bool ClientWantsUsage = clientWantsUsage;
+        public readonly bool PassThrough = passThrough;
+        public readonly bool NormalizeFinishReasons = normalizeFinishReasons;
+
+        // True when the output differs from the events as received (one dropped or rewritten).
         public bool Dropped;
     }
 }

@@ -29,7 +29,7 @@ public sealed class TranslatorRegistry
             [(EndpointKind.ChatCompletions, ApiSchema.AzureOpenAi)] = new OpenAiToAzureOpenAiTranslator(EndpointKind.ChatCompletions),
             [(EndpointKind.Embeddings, ApiSchema.AzureOpenAi)] = new OpenAiToAzureOpenAiTranslator(EndpointKind.Embeddings),
             [(EndpointKind.ChatCompletions, ApiSchema.OpenAi)] = chat,
-            [(EndpointKind.ChatCompletions, ApiSchema.OpenAiCompatible)] = chat,
+            [(EndpointKind.ChatCompletions, ApiSchema.OpenAiCompatible)] = new OpenAiToOpenAiTranslator(EndpointKind.ChatCompletions, compatible: true),
             [(EndpointKind.Embeddings, ApiSchema.OpenAi)] = embeddings,
             [(EndpointKind.Embeddings, ApiSchema.OpenAiCompatible)] = embeddings,
         };

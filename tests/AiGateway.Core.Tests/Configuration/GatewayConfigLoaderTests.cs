@@ -53,6 +53,66 @@ public sealed class GatewayConfigLoaderTests
     }
 
     [Fact]
+    public void Knows_mistral_groq_and_together_by_their_hosts_unless_told_otherwise()
+    {
+        var yaml = """
+            providers:
+              - { name: mistral, type: openai-compatible, endpoint: "https://api.mistral.ai/v1", models: [m] }
+              - { name: groq, type: openai-compatible, endpoint: "https://api.groq.com/openai/v1", models: [m] }
+              - { name: together, type: openai-compatible, endpoint: "https://api.together.xyz/v1", models: [m] }
+              - { name: proxy, type: openai-compatible, endpoint: "http://mistral-proxy:8080/v1", compatibility: mistral, models: [m] }
+              - { name: vllm, type: openai-compatible, endpoint: "http://vllm:8000/v1", models: [m] }
+            """;
+
+        var result = Loader().Load(yaml, "g.yaml");
+
+        Assert.True(result.Succeeded, string.Join('\n', result.Findings));
+        Assert.Equal(
+            [OpenAiDialect.Mistral, OpenAiDialect.Groq, OpenAiDialect.Together, OpenAiDialect.Mistral, OpenAiDialect.Generic],
+            result.Snapshot.Providers.Select(p => p.Dialect));
+    }
+
+    [Fact]
+    public void Compiles_auth_settings_with_their_defaults_and_keeps_credentials_secret()
+    {
+        var yaml = """
+            providers:
+              - name: bedrock
+                type: aws-bedrock
+                endpoint: https://bedrock-runtime.eu-west-1.amazonaws.com
+                region: eu-west-1
+                models: [m]
+                auth: { type: aws-sigv4, access_key_id: AKIDEXAMPLE, secret_access_key: wJalrXUtnFEMI }
+              - name: azure
+                type: azure-openai
+                endpoint: https://res.openai.azure.com
+                models: [m]
+                auth: { type: azure-entra, tenant_id: t1, client_id: c1, client_secret: s1 }
+              - name: watsonx
+                type: watsonx
+                endpoint: https://us-south.ml.cloud.ibm.com
+                project_id: p-1
+                api_key: ibm-key
+                models: [m]
+            """;
+
+        var result = Loader().Load(yaml, "g.yaml");
+
+        Assert.True(result.Succeeded, string.Join('\n', result.Findings));
+        var (bedrock, azure, watsonx) = (result.Snapshot.Providers[0], result.Snapshot.Providers[1], result.Snapshot.Providers[2]);
+        Assert.Equal(ProviderAuthKind.AwsSigV4, bedrock.Auth.Kind);
+        Assert.Equal("eu-west-1", bedrock.Region);
+        Assert.Equal("wJalrXUtnFEMI", bedrock.Auth.SecretAccessKey.Reveal());
+        Assert.DoesNotContain("wJalrXUtnFEMI", bedrock.Auth.ToString(), StringComparison.Ordinal);
+        Assert.Equal(ProviderAuth.DefaultAzureScope, azure.Auth.Scope);
+        Assert.Equal(ProviderAuth.DefaultAzureAuthorityHost, azure.Auth.AuthorityHost);
+        Assert.Equal(ProviderAuthKind.IbmIam, watsonx.Auth.Kind);
+        Assert.Equal(ProviderAuth.DefaultIbmIamTokenUrl, watsonx.Auth.TokenUrl);
+        Assert.Equal(GatewayConfigValidator.DefaultWatsonxVersion, watsonx.ApiVersion);
+        Assert.Equal("p-1", watsonx.ProjectId);
+    }
+
+    [Fact]
     public void Orders_providers_of_a_model_by_priority_then_file_order()
     {
         var yaml = """

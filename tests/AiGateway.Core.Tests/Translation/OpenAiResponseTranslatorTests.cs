@@ -55,6 +55,54 @@ public sealed class OpenAiResponseTranslatorTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Turns_the_eos_finish_reason_of_compatible_servers_into_stop_at_every_split_offset(bool clientWantsUsage)
+    {
+        var input = FixtureFiles.Bytes("Translation/OpenAiToOpenAiCompatible", "together-eos.input.sse");
+        var expected = FixtureFiles.Text("Translation/OpenAiToOpenAiCompatible", "together-eos.expected.sse");
+        // The usage rides on the finish chunk, which has choices: it is kept whether or not the client asked.
+        for (var split = 0; split <= input.Length; split++)
+        {
+            using var translator = new OpenAiResponseTranslator(requestedStream: true, clientWantsUsage, normalizeFinishReasons: true);
+            translator.OnHeaders(200, "text/event-stream", endOfStream: false);
+
+            var output = Run(translator, input.AsSpan(0, split), input.AsSpan(split));
+
+            Assert.Equal(expected, output);
+            Assert.Equal(new TokenUsage(5, 1, 6, 0, true), translator.Usage);
+        }
+    }
+
+    [Fact]
+    public void Turns_eos_into_stop_in_a_compatible_servers_json_answer_only()
+    {
+        var body = """{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason" : "eos"}]}"""u8.ToArray();
+        using var compatible = new OpenAiResponseTranslator(requestedStream: false, clientWantsUsage: false, normalizeFinishReasons: true);
+        using var openAi = new OpenAiResponseTranslator(requestedStream: false, clientWantsUsage: false);
+        compatible.OnHeaders(200, "application/json", endOfStream: false);
+        openAi.OnHeaders(200, "application/json", endOfStream: false);
+        var output = new ArrayBufferWriter<byte>();
+
+        Assert.True(compatible.OnBody(body, true, output));
+        Assert.Equal("""{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"hi"},"finish_reason" : "stop"}]}""", Encoding.UTF8.GetString(output.WrittenSpan));
+        Assert.False(openAi.OnBody(body, true, new ArrayBufferWriter<byte>()));
+    }
+
+    [Fact]
+    public void Turns_the_flat_error_object_of_vllm_and_mistral_into_an_openai_error()
+    {
+        using var translator = new OpenAiResponseTranslator(requestedStream: false, clientWantsUsage: false, normalizeFinishReasons: true);
+        translator.OnHeaders(400, "application/json", endOfStream: false);
+        var output = new ArrayBufferWriter<byte>();
+
+        var changed = translator.OnBody("""{"object":"error","message":"Tool call id has to be 9 characters","type":"invalid_request_message_order","param":null,"code":3230}"""u8, true, output);
+
+        Assert.True(changed);
+        Assert.Equal("""{"error":{"message":"Tool call id has to be 9 characters","type":"invalid_request_error","param":null,"code":"3230"}}""", Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
     [Fact]
     public void Reads_usage_from_a_json_response_without_changing_it()
     {
