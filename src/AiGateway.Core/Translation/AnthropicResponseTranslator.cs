@@ -11,7 +11,15 @@ namespace AiGateway.Core.Translation;
 /// the SSE event stream chunk by chunk (text, tool-use and thinking deltas, finish reason, usage,
 /// <c>[DONE]</c>), and Anthropic error bodies to OpenAI error JSON with the status kept.
 /// </summary>
-public sealed class AnthropicResponseTranslator(string requestedModel, bool requestedStream, bool clientWantsUsage, long created) : IResponseTranslator
+/// <param name="requestedModel">The client's model name, used until the provider names one.</param>
+/// <param name="requestedStream">True when the client asked for a stream.</param>
+/// <param name="clientWantsUsage">True when the client asked for the usage chunk.</param>
+/// <param name="created">The <c>created</c> time stamp of the chunks.</param>
+/// <param name="jsonTool">
+/// The tool that stands for <c>response_format</c> JSON mode (<see cref="Schemas.Anthropic.AnthropicRequestWriter.JsonResponseTool"/>),
+/// when the request asked for JSON: its input becomes the message content and its call is not a tool call.
+/// </param>
+public sealed class AnthropicResponseTranslator(string requestedModel, bool requestedStream, bool clientWantsUsage, long created, string? jsonTool = null) : IResponseTranslator
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -27,6 +35,7 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
     private string _model = requestedModel;
     private int _toolCalls;
     private int _currentTool = -1;
+    private bool _inJsonBlock;
     private bool _sawToolUse;
     private bool _done;
 
@@ -155,6 +164,10 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
                         text.Append(block.GetProperty("text").GetString());
                         hasText = true;
                         break;
+                    case "tool_use" when jsonTool is not null && block.TryGetProperty("name", out var toolName) && toolName.GetString() == jsonTool:
+                        text.Append(block.TryGetProperty("input", out var json) ? json.GetRawText() : "{}");
+                        hasText = true;
+                        break;
                     case "tool_use":
                         tools.Add(block);
                         break;
@@ -211,7 +224,8 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
         writer.WriteNull("refusal"u8);
         writer.WriteEndObject();
         writer.WriteNull("logprobs"u8);
-        writer.WriteString("finish_reason"u8, FinishReason(root.TryGetProperty("stop_reason", out var stop) ? stop.GetString() : null));
+        var finishReason = FinishReason(root.TryGetProperty("stop_reason", out var stop) ? stop.GetString() : null);
+        writer.WriteString("finish_reason"u8, finishReason == "tool_calls" && tools.Count == 0 ? "stop" : finishReason);
         writer.WriteEndObject();
         writer.WriteEndArray();
         WriteUsageObject(writer);
@@ -269,7 +283,14 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
                 break;
             case "content_block_start":
                 var block = root.GetProperty("content_block");
-                if (block.GetProperty("type").GetString() == "tool_use")
+                _inJsonBlock = false;
+                if (block.GetProperty("type").GetString() == "tool_use" && jsonTool is not null && block.GetProperty("name").GetString() == jsonTool)
+                {
+                    // JSON mode: the tool's input is the answer; its deltas are content.
+                    _inJsonBlock = true;
+                    _currentTool = -1;
+                }
+                else if (block.GetProperty("type").GetString() == "tool_use")
                 {
                     _sawToolUse = true;
                     _currentTool = _toolCalls++;
@@ -309,6 +330,14 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
                         var thinking = delta.GetProperty("thinking").GetString();
                         WriteChunk(output, w => w.WriteString("reasoning_content"u8, thinking));
                         break;
+                    case "input_json_delta" when _inJsonBlock:
+                        var json = delta.GetProperty("partial_json").GetString();
+                        if (!string.IsNullOrEmpty(json))
+                        {
+                            WriteChunk(output, w => w.WriteString("content"u8, json));
+                        }
+
+                        break;
                     case "input_json_delta" when _currentTool >= 0:
                         var partial = delta.GetProperty("partial_json").GetString();
                         var toolIndex = _currentTool;
@@ -342,6 +371,11 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
                 if (_sawToolUse && finish == "stop")
                 {
                     finish = "tool_calls";
+                }
+                else if (!_sawToolUse && finish == "tool_calls")
+                {
+                    // Only the JSON-mode tool was called: a plain answer.
+                    finish = "stop";
                 }
 
                 WriteChunk(output, _ => { }, finish);

@@ -28,6 +28,11 @@ public sealed class OpenAiToAnthropicTranslator(TimeProvider timeProvider) : ITr
     public IResponseTranslator CreateResponseTranslator(ParsedRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new AnthropicResponseTranslator(request.Model, request.Stream, request.ClientWantsUsage, timeProvider.GetUtcNow().ToUnixTimeSeconds());
+        return new AnthropicResponseTranslator(
+            request.Model,
+            request.Stream,
+            request.ClientWantsUsage,
+            timeProvider.GetUtcNow().ToUnixTimeSeconds(),
+            AnthropicRequestWriter.AsksForJson(request.Body.Span) ? AnthropicRequestWriter.JsonResponseTool : null);
     }
 }

@@ -64,7 +64,6 @@ public sealed class OpenAiToAnthropicTranslatorTests
     [InlineData("""{"model":"m","temperature":1.5,"messages":[{"role":"user","content":"x"}]}""", "temperature")]
     [InlineData("""{"model":"m","logprobs":true,"messages":[{"role":"user","content":"x"}]}""", "logprobs")]
     [InlineData("""{"model":"m","presence_penalty":0.5,"messages":[{"role":"user","content":"x"}]}""", "presence_penalty")]
-    [InlineData("""{"model":"m","response_format":{"type":"json_object"},"messages":[{"role":"user","content":"x"}]}""", "response_format")]
     [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"x","format":"wav"}}]}]}""", "messages[0].content")]
     [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"not json"}}]}]}""", "messages[0].tool_calls")]
     [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/bmp;base64,AA=="}}]}]}""", "messages[0].content")]
@@ -115,6 +114,48 @@ public sealed class OpenAiToAnthropicTranslatorTests
             Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
             Assert.Equal(new TokenUsage(25, 12, 37, 5, true), translator.Usage);
         }
+    }
+
+    [Fact]
+    public void Returns_the_json_mode_tools_input_as_the_message_content()
+    {
+        using var translator = new OpenAiToAnthropicTranslator(Clock).CreateResponseTranslator(Parse(FixtureFiles.Bytes(Folder, "json-schema.request.json")));
+        var output = new ArrayBufferWriter<byte>();
+
+        translator.OnHeaders(200, "application/json", false);
+        translator.OnBody(FixtureFiles.Bytes(Folder, "json-mode.response.json"), true, output);
+
+        AssertJsonEqual(FixtureFiles.Text(Folder, "json-mode.expected.json"), Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
+    public void Streams_the_json_mode_tools_input_as_content_at_every_split_offset()
+    {
+        var input = FixtureFiles.Bytes(Folder, "json-mode.input.sse");
+        var expected = FixtureFiles.Text(Folder, "json-mode.expected.sse");
+        var request = """{"model":"claude-sonnet-4-5","stream":true,"response_format":{"type":"json_object"},"messages":[]}"""u8.ToArray();
+        for (var split = 0; split <= input.Length; split++)
+        {
+            using var translator = new OpenAiToAnthropicTranslator(Clock).CreateResponseTranslator(Parse(request));
+            translator.OnHeaders(200, "text/event-stream", false);
+            var output = new ArrayBufferWriter<byte>();
+
+            translator.OnBody(input.AsSpan(0, split), false, output);
+            translator.OnBody(input.AsSpan(split), true, output);
+
+            Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
+        }
+    }
+
+    [Fact]
+    public void Refuses_a_json_schema_that_is_not_an_object_for_anthropic()
+    {
+        var request = Parse("""{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"list","schema":{"type":"array"}}}}"""u8.ToArray());
+
+        var upstream = new OpenAiToAnthropicTranslator(Clock).TranslateRequest(request, Anthropic, new ArrayBufferWriter<byte>());
+
+        Assert.NotNull(upstream.Error);
+        Assert.Equal("response_format", upstream.Error.Param);
     }
 
     [Fact]

@@ -17,6 +17,13 @@ public static class AnthropicRequestWriter
     /// <summary>Default <c>max_tokens</c> when the client sets none (Anthropic requires one).</summary>
     public const int DefaultMaxTokens = 4096;
 
+    /// <summary>
+    /// The tool that carries <c>response_format</c> JSON mode: Anthropic has no JSON mode, so the schema
+    /// becomes this tool's input schema, the model is made to call it, and the response translator turns
+    /// the call's input back into the message content.
+    /// </summary>
+    public const string JsonResponseTool = "json_response";
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes the Anthropic body; returns a client error instead when the request cannot be expressed.</summary>
@@ -106,10 +113,9 @@ public static class AnthropicRequestWriter
             return Reject("logprobs", "it returns no log probabilities");
         }
 
-        if (root.TryGetProperty("response_format", out var format) && format.ValueKind == JsonValueKind.Object
-            && format.TryGetProperty("type", out var type) && type.GetString() is "json_object" or "json_schema")
+        if (JsonFormatSchema(root, out var formatError).ValueKind == JsonValueKind.Undefined && formatError is not null)
         {
-            return Reject("response_format", "JSON mode is not translated yet");
+            return Reject("response_format", formatError);
         }
 
         if (root.TryGetProperty("modalities", out var modalities) && modalities.ValueKind == JsonValueKind.Array
@@ -415,17 +421,116 @@ public static class AnthropicRequestWriter
         }
     }
 
+    /// <summary>True when the OpenAI request asks for JSON output (json_object or json_schema), which is sent as <see cref="JsonResponseTool"/>.</summary>
+    public static bool AsksForJson(ReadOnlySpan<byte> openAiBody)
+    {
+        var reader = new Utf8JsonReader(openAiBody);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (!reader.ValueTextEquals("response_format"u8))
+                {
+                    reader.Read();
+                    reader.Skip();
+                    continue;
+                }
+
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return false;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isType = reader.ValueTextEquals("type"u8);
+                    reader.Read();
+                    if (isType)
+                    {
+                        return reader.TokenType == JsonTokenType.String && (reader.ValueTextEquals("json_object"u8) || reader.ValueTextEquals("json_schema"u8));
+                    }
+
+                    reader.Skip();
+                }
+
+                return false;
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The input schema for <see cref="JsonResponseTool"/>: the json_schema's schema, or any object for
+    /// json_object; <c>default</c> when no JSON output is asked for or (with <paramref name="error"/>) when
+    /// the format cannot be expressed.
+    /// </summary>
+    private static JsonElement JsonFormatSchema(JsonElement root, out string? error)
+    {
+        error = null;
+        if (!root.TryGetProperty("response_format", out var format) || format.ValueKind != JsonValueKind.Object
+            || !format.TryGetProperty("type", out var type))
+        {
+            return default;
+        }
+
+        switch (type.GetString())
+        {
+            case "json_object":
+                using (var any = JsonDocument.Parse("""{"type":"object"}"""))
+                {
+                    return any.RootElement.Clone();
+                }
+
+            case "json_schema":
+                if (!format.TryGetProperty("json_schema", out var jsonSchema) || !jsonSchema.TryGetProperty("schema", out var schema)
+                    || schema.ValueKind != JsonValueKind.Object)
+                {
+                    error = "json_schema needs a 'schema' object";
+                    return default;
+                }
+
+                if (!schema.TryGetProperty("type", out var schemaType) || schemaType.GetString() != "object")
+                {
+                    error = "its JSON output must be an object (a schema with \"type\": \"object\")";
+                    return default;
+                }
+
+                return schema;
+            default:
+                return default;
+        }
+    }
+
     private static ClientError? WriteTools(Utf8JsonWriter writer, JsonElement root)
     {
-        var hasTools = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0;
+        var clientTools = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0;
+        var jsonSchema = JsonFormatSchema(root, out _);
+        var jsonMode = jsonSchema.ValueKind == JsonValueKind.Object;
+        var hasTools = clientTools || jsonMode;
         if (hasTools)
         {
             writer.WriteStartArray("tools"u8);
-            foreach (var tool in tools.EnumerateArray())
+            foreach (var tool in clientTools ? tools.EnumerateArray() : default)
             {
                 if (!tool.TryGetProperty("function", out var function) || !function.TryGetProperty("name", out var name))
                 {
                     return new ClientError(400, "Only function tools with a name are supported.", "invalid_request_error", "tools", "unsupported_tool");
+                }
+
+                if (jsonMode && name.GetString() == JsonResponseTool)
+                {
+                    return new ClientError(400, $"The tool name '{JsonResponseTool}' is reserved by the gateway when response_format asks for JSON from Anthropic.", "invalid_request_error", "tools", "reserved_tool_name");
                 }
 
                 writer.WriteStartObject();
@@ -449,6 +554,16 @@ public static class AnthropicRequestWriter
                     writer.WriteEndObject();
                 }
 
+                writer.WriteEndObject();
+            }
+
+            if (jsonMode)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name"u8, JsonResponseTool);
+                writer.WriteString("description"u8, "Give the final answer as this tool's input: a JSON object matching the schema.");
+                writer.WritePropertyName("input_schema"u8);
+                jsonSchema.WriteTo(writer);
                 writer.WriteEndObject();
             }
 
@@ -479,6 +594,14 @@ public static class AnthropicRequestWriter
                 choiceType = "tool";
                 choiceName = chosenName.GetString();
             }
+        }
+
+        if (jsonMode)
+        {
+            // The answer must come as a tool call: the JSON tool, or one of the client's tools when it allowed them.
+            (choiceType, choiceName) = clientTools && choiceType is null or "auto" or "any" ? ("any", null)
+                : choiceType == "tool" ? ("tool", choiceName)
+                : ("tool", JsonResponseTool);
         }
 
         if (hasTools && (choiceType is not null || !parallel))
