@@ -19,7 +19,7 @@ echo "building..."
 dotnet build -c Release -v q -nologo src/AiGateway.Cli/AiGateway.Cli.csproj -o "$out/aigw" >/dev/null
 dotnet build -c Release -v q -nologo src/AiGateway.MockProvider/AiGateway.MockProvider.csproj -o "$out/mock" >/dev/null
 
-MOCK_API_KEYS="/v1=${OPENAI_API_KEY:-sk-mock-openai};/compat/v1=${VLLM_API_KEY:-sk-mock-vllm};/anthropic=${ANTHROPIC_API_KEY:-sk-ant-mock}" \
+MOCK_API_KEYS="/v1=${OPENAI_API_KEY:-sk-mock-openai};/compat/v1=${VLLM_API_KEY:-sk-mock-vllm};/anthropic=${ANTHROPIC_API_KEY:-sk-ant-mock};/gemini=${GEMINI_API_KEY:-mock-gemini-key}" \
   dotnet "$out/mock/AiGateway.MockProvider.dll" --urls "http://127.0.0.1:${MOCK_PORT}" &
 pids+=($!)
 dotnet "$out/aigw/aigw.dll" serve extproc --config envoy/gateway.yaml \

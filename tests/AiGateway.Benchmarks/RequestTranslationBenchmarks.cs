@@ -9,7 +9,7 @@ namespace AiGateway.Benchmarks;
 
 /// <summary>
 /// The ~6 KB OpenAI chat request (system, user, assistant tool calls, two tool results, assistant, user;
-/// two tools; <c>stream: true</c>): parse alone, then each translation from the pre-parsed request into
+/// two tools; <c>stream: true</c>): parse alone, then each translation (Gemini in both flavours) from the pre-parsed request into
 /// a reused buffer.
 /// </summary>
 [MemoryDiagnoser]
@@ -24,6 +24,10 @@ public class RequestTranslationBenchmarks
     private OpenAiToOpenAiTranslator _toOpenAi = null!;
     private OpenAiToAzureOpenAiTranslator _toAzure = null!;
     private OpenAiToAnthropicTranslator _toAnthropic = null!;
+    private ProviderDefinition _gemini = null!;
+    private ProviderDefinition _vertex = null!;
+    private OpenAiToGeminiTranslator _toGemini = null!;
+    private OpenAiToGeminiTranslator _toVertex = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -37,9 +41,13 @@ public class RequestTranslationBenchmarks
         _toOpenAi = new OpenAiToOpenAiTranslator(EndpointKind.ChatCompletions);
         _toAzure = new OpenAiToAzureOpenAiTranslator(EndpointKind.ChatCompletions);
         _toAnthropic = new OpenAiToAnthropicTranslator(TimeProvider.System);
+        _gemini = Provider("gemini", ApiSchema.Gemini, "https://generativelanguage.googleapis.com/v1beta", "/v1beta");
+        _vertex = Provider("vertex", ApiSchema.VertexAi, "https://aiplatform.googleapis.com", string.Empty);
+        _toGemini = new OpenAiToGeminiTranslator(TimeProvider.System, GeminiFlavour.AiStudio);
+        _toVertex = new OpenAiToGeminiTranslator(TimeProvider.System, GeminiFlavour.VertexAi);
 
         // Every translation must succeed on the fixture, or the numbers measure an error path.
-        foreach (var (translator, provider) in new (ITranslator, ProviderDefinition)[] { (_toOpenAi, _openAi), (_toAzure, _azure), (_toAnthropic, _anthropic) })
+        foreach (var (translator, provider) in new (ITranslator, ProviderDefinition)[] { (_toOpenAi, _openAi), (_toAzure, _azure), (_toAnthropic, _anthropic), (_toGemini, _gemini), (_toVertex, _vertex) })
         {
             _body.ResetWrittenCount();
             var upstream = translator.TranslateRequest(_parsed, provider, _body);
@@ -74,6 +82,20 @@ public class RequestTranslationBenchmarks
         return _toAnthropic.TranslateRequest(_parsed, _anthropic, _body);
     }
 
+    [Benchmark(Description = "OpenAI->Gemini TranslateRequest (6 KB)")]
+    public UpstreamRequest ToGemini()
+    {
+        _body.ResetWrittenCount();
+        return _toGemini.TranslateRequest(_parsed, _gemini, _body);
+    }
+
+    [Benchmark(Description = "OpenAI->Vertex AI TranslateRequest (6 KB)")]
+    public UpstreamRequest ToVertex()
+    {
+        _body.ResetWrittenCount();
+        return _toVertex.TranslateRequest(_parsed, _vertex, _body);
+    }
+
     private static ProviderDefinition Provider(string name, ApiSchema schema, string endpoint, string basePath)
     {
         var uri = new Uri(endpoint);
@@ -90,6 +112,8 @@ public class RequestTranslationBenchmarks
             Index = 0,
             IsSupported = true,
             ApiVersion = schema == ApiSchema.AzureOpenAi ? GatewayConfigValidator.DefaultAzureApiVersion : null,
+            Region = schema == ApiSchema.VertexAi ? "global" : null,
+            ProjectId = schema == ApiSchema.VertexAi ? "benchmark-project" : null,
         };
     }
 }

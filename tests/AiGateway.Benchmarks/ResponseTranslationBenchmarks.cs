@@ -5,8 +5,8 @@ using BenchmarkDotNet.Attributes;
 namespace AiGateway.Benchmarks;
 
 /// <summary>
-/// Non-streamed responses of about 1 KB: an OpenAI chat completion (usage read, body passed through) and an
-/// Anthropic message (parsed and rewritten as an OpenAI chat completion). Each op creates the translator,
+/// Non-streamed responses of about 1 KB: an OpenAI chat completion (usage read, body passed through), an
+/// Anthropic message and a Gemini response (each parsed and rewritten as an OpenAI chat completion). Each op creates the translator,
 /// as the gateway does per response.
 /// </summary>
 [MemoryDiagnoser]
@@ -16,13 +16,15 @@ public class ResponseTranslationBenchmarks
     private readonly ArrayBufferWriter<byte> _output = new(8 * 1024);
     private byte[] _openAiCompletion = [];
     private byte[] _anthropicMessage = [];
+    private byte[] _geminiResponse = [];
 
     [GlobalSetup]
     public void Setup()
     {
         _openAiCompletion = BenchmarkFixtures.Bytes("openai-chat-completion-1kb.json");
         _anthropicMessage = BenchmarkFixtures.Bytes("anthropic-message-1kb.json");
-        if (!OpenAiPassThrough().Reported || !AnthropicToOpenAi().Reported || _output.WrittenCount == 0)
+        _geminiResponse = BenchmarkFixtures.Bytes("gemini-response-1kb.json");
+        if (!OpenAiPassThrough().Reported || !AnthropicToOpenAi().Reported || !GeminiToOpenAi().Reported || _output.WrittenCount == 0)
         {
             throw new InvalidOperationException("a response fixture reported no usage or wrote nothing");
         }
@@ -45,6 +47,16 @@ public class ResponseTranslationBenchmarks
         using var translator = new AnthropicResponseTranslator("claude-sonnet-4-5", requestedStream: false, clientWantsUsage: false, Created);
         translator.OnHeaders(200, "application/json", endOfStream: false);
         translator.OnBody(_anthropicMessage, endOfStream: true, _output);
+        return translator.Usage;
+    }
+
+    [Benchmark(Description = "Gemini JSON -> OpenAI (1 KB)")]
+    public Core.Tokens.TokenUsage GeminiToOpenAi()
+    {
+        _output.ResetWrittenCount();
+        using var translator = new GeminiResponseTranslator("gemini-2.5-flash", requestedStream: false, clientWantsUsage: false, Created, "benchmark");
+        translator.OnHeaders(200, "application/json", endOfStream: false);
+        translator.OnBody(_geminiResponse, endOfStream: true, _output);
         return translator.Usage;
     }
 }

@@ -18,15 +18,17 @@ public class StreamTranslationBenchmarks
     private readonly SseEventSplitter _splitter = new();
     private byte[][] _openAiChunks = [];
     private byte[][] _anthropicChunks = [];
+    private byte[][] _geminiChunks = [];
 
     [GlobalSetup]
     public void Setup()
     {
         _openAiChunks = BenchmarkFixtures.EventChunks("openai-stream-100.sse");
         _anthropicChunks = BenchmarkFixtures.EventChunks("anthropic-stream-100.sse");
-        if (_openAiChunks.Length != Events || _anthropicChunks.Length != Events)
+        _geminiChunks = BenchmarkFixtures.EventChunks("gemini-stream-100.sse");
+        if (_openAiChunks.Length != Events || _anthropicChunks.Length != Events || _geminiChunks.Length != Events)
         {
-            throw new InvalidOperationException($"expected {Events} events, got {_openAiChunks.Length} and {_anthropicChunks.Length}");
+            throw new InvalidOperationException($"expected {Events} events, got {_openAiChunks.Length}, {_anthropicChunks.Length} and {_geminiChunks.Length}");
         }
 
         // The client did not ask for usage: the usage chunk must be hidden and usage still read.
@@ -40,6 +42,11 @@ public class StreamTranslationBenchmarks
         if (!AnthropicStream().Reported || !_output.WrittenSpan.EndsWith("data: [DONE]\n\n"u8))
         {
             throw new InvalidOperationException("the Anthropic stream did not translate to a complete OpenAI stream");
+        }
+
+        if (!GeminiStream().Reported || !_output.WrittenSpan.EndsWith("data: [DONE]\n\n"u8))
+        {
+            throw new InvalidOperationException("the Gemini stream did not translate to a complete OpenAI stream");
         }
 
         if (SplitterFeed() != Events)
@@ -73,6 +80,21 @@ public class StreamTranslationBenchmarks
         using var translator = new AnthropicResponseTranslator("claude-sonnet-4-5", requestedStream: true, clientWantsUsage: false, Created);
         translator.OnHeaders(200, "text/event-stream", endOfStream: false);
         var chunks = _anthropicChunks;
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);
+        }
+
+        return translator.Usage;
+    }
+
+    [Benchmark(OperationsPerInvoke = Events, Description = "Gemini stream -> OpenAI (per chunk)")]
+    public Core.Tokens.TokenUsage GeminiStream()
+    {
+        _output.ResetWrittenCount();
+        using var translator = new GeminiResponseTranslator("gemini-2.5-flash", requestedStream: true, clientWantsUsage: false, Created, "benchmark");
+        translator.OnHeaders(200, "text/event-stream", endOfStream: false);
+        var chunks = _geminiChunks;
         for (var i = 0; i < chunks.Length; i++)
         {
             translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);

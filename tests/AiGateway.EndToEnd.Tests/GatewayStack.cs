@@ -18,6 +18,7 @@ public sealed class GatewayStack : IAsyncDisposable
     public const string VllmKey = "sk-e2e-vllm";
     public const string AzureKey = "e2e-azure-key";
     public const string AnthropicKey = "sk-ant-e2e";
+    public const string GeminiKey = "AIza-e2e-gemini";
     public const string GatewayKey = "gw-client-key-never-forwarded";
 
     private GatewayStack(MockProviderServer provider, ExtProcTestServer extProc, EnvoyHarness.EnvoyHarness envoy)
@@ -45,12 +46,13 @@ public sealed class GatewayStack : IAsyncDisposable
                 ["/v1/"] = [OpenAiKey],
                 ["/compat/v1/"] = [VllmKey],
                 ["/anthropic/"] = [AnthropicKey],
+                ["/gemini/"] = [GeminiKey],
             },
         });
         var extProc = await ExtProcTestServer.StartAsync(
             FixtureFiles.InRepository("envoy/gateway.yaml"),
             configureExtProc,
-            environment: new Dictionary<string, string> { ["OPENAI_API_KEY"] = OpenAiKey, ["VLLM_API_KEY"] = VllmKey, ["AZURE_OPENAI_API_KEY"] = AzureKey, ["ANTHROPIC_API_KEY"] = AnthropicKey });
+            environment: new Dictionary<string, string> { ["OPENAI_API_KEY"] = OpenAiKey, ["VLLM_API_KEY"] = VllmKey, ["AZURE_OPENAI_API_KEY"] = AzureKey, ["ANTHROPIC_API_KEY"] = AnthropicKey, ["GEMINI_API_KEY"] = GeminiKey });
         var envoy = await EnvoyHarness.EnvoyHarness.StartAsync(new EnvoyHarnessOptions
         {
             EnvoyYamlPath = FixtureFiles.InRepository("envoy/envoy.yaml"),

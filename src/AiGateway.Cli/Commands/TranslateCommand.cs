@@ -103,6 +103,10 @@ internal static class TranslateCommand
             Index = 0,
             IsSupported = true,
             ApiVersion = schema == ApiSchema.AzureOpenAi ? GatewayConfigValidator.DefaultAzureApiVersion : null,
+
+            // Placeholders so path-building translators (Vertex AI) work; only the body is printed.
+            Region = schema == ApiSchema.VertexAi ? "global" : null,
+            ProjectId = schema == ApiSchema.VertexAi ? "project" : null,
         };
         var body = new ArrayBufferWriter<byte>();
         var upstream = translator.TranslateRequest(parsed, provider, body);

@@ -62,6 +62,14 @@ public static partial class GatewayConfigValidator
                 {
                     ok &= context.Require($"{path}.region", "is required for vertex-ai: the location, e.g. us-central1 or global");
                 }
+                else if (Uri.TryCreate(p.Endpoint, UriKind.Absolute, out var vertexEndpoint)
+                    && vertexEndpoint.Host.EndsWith("aiplatform.googleapis.com", StringComparison.OrdinalIgnoreCase)
+                    && RegionPattern().IsMatch(p.Region)
+                    && !string.Equals(vertexEndpoint.Host, Translation.GeminiPaths.VertexHost(p.Region), StringComparison.OrdinalIgnoreCase))
+                {
+                    // Regional locations have their own host; "global" has none and uses the bare one.
+                    ok = context.Error($"{path}.endpoint", $"region '{p.Region}' is served at https://{Translation.GeminiPaths.VertexHost(p.Region)}, not {vertexEndpoint.Host}");
+                }
 
                 break;
             case ApiSchema.Watsonx:

@@ -51,6 +51,13 @@ internal sealed class ApiKeyPolicy
         return KeysFor(path) is { } keys && !keys.Contains(apiKey.Trim()) ? AnthropicError.InvalidApiKey() : null;
     }
 
+    /// <summary>
+    /// True when <paramref name="key"/> may call <paramref name="path"/>: it is listed for the longest matching
+    /// prefix, or no prefix matches. Dialects that carry the key elsewhere (Gemini's <c>x-goog-api-key</c>,
+    /// Vertex AI's bearer token) check presence themselves.
+    /// </summary>
+    public bool Accepts(string path, string key) => KeysFor(path) is not { } keys || keys.Contains(key);
+
     private HashSet<string>? KeysFor(string path)
     {
         foreach (var (prefix, keys) in _rules)

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using AiGateway.MockProvider.Chat;
 using AiGateway.MockProvider.Embeddings;
 using AiGateway.MockProvider.Faults;
+using AiGateway.MockProvider.Gemini;
 using AiGateway.MockProvider.Json;
 using AiGateway.MockProvider.Messages;
 using AiGateway.MockProvider.Models;
@@ -71,6 +72,13 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
             body,
             state.Time.GetUtcNow()));
         var requestNumber = state.NextRequestNumber();
+
+        // Gemini API and Vertex AI model methods ({prefix}/...models/{model}:method) speak Google's dialect throughout.
+        if (GeminiRoute.TryResolve(path, out var geminiRoute))
+        {
+            await GeminiHandler.HandleAsync(context, state, geminiRoute, path, body, requestNumber, logger, ct);
+            return;
+        }
 
         // Anthropic Messages paths get Anthropic's headers, auth and error format; errors carry request_id.
         var anthropicRequestId = MockRoute.IsAnthropicPath(path)

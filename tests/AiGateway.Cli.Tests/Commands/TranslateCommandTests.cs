@@ -40,6 +40,32 @@ public sealed class TranslateCommandTests
     }
 
     [Theory]
+    [InlineData("gemini")]
+    [InlineData("vertex-ai")]
+    public async Task Translates_an_openai_request_to_both_gemini_flavours(string schema)
+    {
+        var (exit, output, error) = await RunAsync(FixtureFiles.Bytes("translate", "openai-chat.request.json"), "translate", "request", "--from", "openai", "--to", schema);
+
+        Assert.True(exit == 0, error);
+        using var actual = JsonDocument.Parse(output);
+        Assert.Equal("user", actual.RootElement.GetProperty("contents")[0].GetProperty("role").GetString());
+    }
+
+    [Fact]
+    public async Task Translates_a_gemini_stream_to_openai_sse_ending_with_done()
+    {
+        var stream = "data: {\"candidates\":[{\"content\":{\"role\":\"model\",\"parts\":[{\"text\":\"Hi\"}]},\"finishReason\":\"STOP\"}],\"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":1}}\r\n\r\n"u8.ToArray();
+
+        var (exit, output, _) = await RunAsync(stream, "translate", "stream", "--from", "gemini", "--to", "openai", "--include-usage");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\"}", output, StringComparison.Ordinal);
+        Assert.Contains("\"finish_reason\":\"stop\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1", output, StringComparison.Ordinal);
+        Assert.EndsWith("data: [DONE]\n\n", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("request", "--from", "openai", "--to", "nope", "unknown schema 'nope'")]
     [InlineData("response", "--from", "anthropic", "--to", "gemini", "the client side must be 'openai'")]
     [InlineData("response", "--from", "watsonx", "--to", "openai", "no chat translator between openai and 'watsonx' yet")]
