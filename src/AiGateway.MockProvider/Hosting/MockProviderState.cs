@@ -20,6 +20,9 @@ internal sealed class MockProviderState(MockProviderOptions options)
 
     public ApiKeyPolicy ApiKeys { get; } = new(options.RequiredApiKeys);
 
+    /// <summary>Tokens issued by the mock IBM Cloud IAM, the only ones watsonx.ai paths accept.</summary>
+    public Identity.IamTokenIssuer IamTokens { get; } = new(options.TimeProvider, options.IamTokenLifetime);
+
     /// <summary>1, 2, 3... for every provider request (drives <c>x-request-id</c>).</summary>
     public long NextRequestNumber() => Interlocked.Increment(ref _requestCount);
 

@@ -71,6 +71,12 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
             body,
             state.Time.GetUtcNow()));
         var requestNumber = state.NextRequestNumber();
+        if (Watsonx.WatsonxRequestHandler.Handles(path))
+        {
+            // IBM Cloud: IAM token exchange and watsonx.ai, with IBM's auth and error formats.
+            await Watsonx.WatsonxRequestHandler.HandleAsync(context, state, path, body, requestNumber, logger, ct);
+            return;
+        }
 
         // Anthropic Messages paths get Anthropic's headers, auth and error format; errors carry request_id.
         var anthropicRequestId = MockRoute.IsAnthropicPath(path)
