@@ -102,7 +102,13 @@ internal static class TranslateCommand
             Priority = 0,
             Index = 0,
             IsSupported = true,
-            ApiVersion = schema == ApiSchema.AzureOpenAi ? GatewayConfigValidator.DefaultAzureApiVersion : null,
+            ApiVersion = schema switch
+            {
+                ApiSchema.AzureOpenAi => GatewayConfigValidator.DefaultAzureApiVersion,
+                ApiSchema.Watsonx => GatewayConfigValidator.DefaultWatsonxVersion,
+                _ => null,
+            },
+            ProjectId = schema == ApiSchema.Watsonx ? "PROJECT_ID" : null,
         };
         var body = new ArrayBufferWriter<byte>();
         var upstream = translator.TranslateRequest(parsed, provider, body);

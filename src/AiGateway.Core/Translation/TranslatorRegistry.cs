@@ -32,6 +32,8 @@ public sealed class TranslatorRegistry
             [(EndpointKind.ChatCompletions, ApiSchema.OpenAiCompatible)] = chat,
             [(EndpointKind.Embeddings, ApiSchema.OpenAi)] = embeddings,
             [(EndpointKind.Embeddings, ApiSchema.OpenAiCompatible)] = embeddings,
+            [(EndpointKind.ChatCompletions, ApiSchema.Watsonx)] = new OpenAiToWatsonxTranslator(EndpointKind.ChatCompletions, timeProvider),
+            [(EndpointKind.Embeddings, ApiSchema.Watsonx)] = new OpenAiToWatsonxTranslator(EndpointKind.Embeddings, timeProvider),
         };
     }
 

@@ -42,7 +42,7 @@ public sealed class TranslateCommandTests
     [Theory]
     [InlineData("request", "--from", "openai", "--to", "nope", "unknown schema 'nope'")]
     [InlineData("response", "--from", "anthropic", "--to", "gemini", "the client side must be 'openai'")]
-    [InlineData("response", "--from", "watsonx", "--to", "openai", "no chat translator between openai and 'watsonx' yet")]
+    [InlineData("response", "--from", "vertex-ai", "--to", "openai", "no chat translator between openai and 'vertex-ai' yet")]
     public async Task Rejects_unknown_or_unsupported_schemas_with_exit_code_2(string kind, string from, string fromValue, string to, string toValue, string message)
     {
         var (exit, _, error) = await RunAsync("{}"u8.ToArray(), "translate", kind, from, fromValue, to, toValue);
