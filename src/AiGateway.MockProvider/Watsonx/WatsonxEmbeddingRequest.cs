@@ -18,5 +18,5 @@ internal sealed class WatsonxEmbeddingRequest
 
     /// <summary>Every other property, checked against the fields watsonx does not accept.</summary>
     [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Other { get; init; }
+    public Dictionary<string, JsonElement>? Other { get; set; }
 }
