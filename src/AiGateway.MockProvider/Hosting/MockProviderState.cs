@@ -16,6 +16,9 @@ internal sealed class MockProviderState(MockProviderOptions options)
 
     public RequestRecorder Recorder { get; } = new(options.MaxRecordedRequests);
 
+    /// <summary>Token requests (<c>POST /identity/token</c>), recorded apart from provider requests.</summary>
+    public RequestRecorder TokenRequests { get; } = new(options.MaxRecordedRequests);
+
     public FaultRegistry Faults { get; } = CreateFaults(options.Faults);
 
     public ApiKeyPolicy ApiKeys { get; } = new(options.RequiredApiKeys);

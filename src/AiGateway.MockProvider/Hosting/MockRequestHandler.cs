@@ -64,7 +64,8 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
         var request = context.Request;
         var startTimestamp = state.Time.GetTimestamp();
         var body = await ReadBodyAsync(request, ct);
-        state.Recorder.Add(new RecordedRequest(
+        // Token exchanges are the gateway's own calls, not provider requests: they are kept apart.
+        (path == Identity.IamTokenHandler.Path ? state.TokenRequests : state.Recorder).Add(new RecordedRequest(
             request.Method,
             path + request.QueryString.Value,
             CopyHeaders(request.Headers),

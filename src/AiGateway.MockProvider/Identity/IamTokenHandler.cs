@@ -30,7 +30,8 @@ internal static class IamTokenHandler
             return;
         }
 
-        var rule = state.Faults.TryConsume(Path, null);
+        // Token exchanges are not provider calls: only rules aimed at /identity apply, not catch-all ones.
+        var rule = state.Faults.TryConsume(Path, null, scope: "/identity");
         if (!FaultPlan.TryCreate(rule, request.Headers, out var plan, out var headerError))
         {
             await WriteErrorAsync(context, new IamError(400, "BXNIM0400E", headerError!), requestId, ct);

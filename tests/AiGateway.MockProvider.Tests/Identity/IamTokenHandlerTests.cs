@@ -84,4 +84,18 @@ public sealed class IamTokenHandlerTests
         Assert.Equal("BXNIM0500E", json.GetProperty("errorCode").GetString());
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
     }
+
+    [Fact]
+    public async Task Catch_all_faults_and_recording_leave_token_requests_alone()
+    {
+        await using var mock = await StartAsync();
+        mock.Server.AddFault(FaultRule.Status(500, "/", times: 1));
+
+        using var response = await IbmCloud.RequestTokenAsync(mock, $"grant_type=urn%3Aibm%3Aparams%3Aoauth%3Agrant-type%3Aapikey&apikey={IbmCloud.ApiKey}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(mock.Server.Faults);
+        Assert.Empty(mock.Server.Requests);
+        Assert.Equal("/identity/token", Assert.Single(mock.Server.TokenRequests).Path);
+    }
 }

@@ -30,7 +30,7 @@ public sealed class IbmIamTokenSourceTests
         // Assert
         Assert.StartsWith("mock-iam-1-", token.Value.Reveal(), StringComparison.Ordinal);
         Assert.Equal(Start.AddHours(1), token.ExpiresOn);
-        var request = Assert.Single(iam.Requests);
+        var request = Assert.Single(iam.TokenRequests);
         Assert.Equal("POST", request.Method);
         Assert.Equal("application/x-www-form-urlencoded", MediaTypeHeaderValue.Parse(request.Header("content-type")!).MediaType);
         Assert.Equal("application/json", request.Header("accept"));
@@ -98,7 +98,7 @@ public sealed class IbmIamTokenSourceTests
         var error = await Assert.ThrowsAsync<CredentialException>(() => source.FetchAsync(CancellationToken.None));
 
         Assert.Equal("no api_key is configured to exchange for an IBM Cloud IAM token", error.Message);
-        Assert.Empty(iam.Requests);
+        Assert.Empty(iam.TokenRequests);
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class IbmIamTokenSourceTests
         // Assert
         Assert.StartsWith("Bearer mock-iam-1-", first, StringComparison.Ordinal);
         Assert.StartsWith("Bearer mock-iam-2-", second, StringComparison.Ordinal);
-        Assert.Equal(2, iam.Requests.Count);
+        Assert.Equal(2, iam.TokenRequests.Count);
     }
 
     private static async Task<string> ApplyAsync(BearerTokenCredentials credentials, ProviderDefinition provider)
