@@ -21,9 +21,11 @@ public class RequestTranslationBenchmarks
     private ProviderDefinition _openAi = null!;
     private ProviderDefinition _azure = null!;
     private ProviderDefinition _anthropic = null!;
+    private ProviderDefinition _watsonx = null!;
     private OpenAiToOpenAiTranslator _toOpenAi = null!;
     private OpenAiToAzureOpenAiTranslator _toAzure = null!;
     private OpenAiToAnthropicTranslator _toAnthropic = null!;
+    private OpenAiToWatsonxTranslator _toWatsonx = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -37,9 +39,11 @@ public class RequestTranslationBenchmarks
         _toOpenAi = new OpenAiToOpenAiTranslator(EndpointKind.ChatCompletions);
         _toAzure = new OpenAiToAzureOpenAiTranslator(EndpointKind.ChatCompletions);
         _toAnthropic = new OpenAiToAnthropicTranslator(TimeProvider.System);
+        _watsonx = Provider("watsonx", ApiSchema.Watsonx, "https://us-south.ml.cloud.ibm.com", string.Empty);
+        _toWatsonx = new OpenAiToWatsonxTranslator(EndpointKind.ChatCompletions, TimeProvider.System);
 
         // Every translation must succeed on the fixture, or the numbers measure an error path.
-        foreach (var (translator, provider) in new (ITranslator, ProviderDefinition)[] { (_toOpenAi, _openAi), (_toAzure, _azure), (_toAnthropic, _anthropic) })
+        foreach (var (translator, provider) in new (ITranslator, ProviderDefinition)[] { (_toOpenAi, _openAi), (_toAzure, _azure), (_toAnthropic, _anthropic), (_toWatsonx, _watsonx) })
         {
             _body.ResetWrittenCount();
             var upstream = translator.TranslateRequest(_parsed, provider, _body);
@@ -74,6 +78,13 @@ public class RequestTranslationBenchmarks
         return _toAnthropic.TranslateRequest(_parsed, _anthropic, _body);
     }
 
+    [Benchmark(Description = "OpenAI->watsonx TranslateRequest (6 KB)")]
+    public UpstreamRequest ToWatsonx()
+    {
+        _body.ResetWrittenCount();
+        return _toWatsonx.TranslateRequest(_parsed, _watsonx, _body);
+    }
+
     private static ProviderDefinition Provider(string name, ApiSchema schema, string endpoint, string basePath)
     {
         var uri = new Uri(endpoint);
@@ -89,7 +100,13 @@ public class RequestTranslationBenchmarks
             Priority = 0,
             Index = 0,
             IsSupported = true,
-            ApiVersion = schema == ApiSchema.AzureOpenAi ? GatewayConfigValidator.DefaultAzureApiVersion : null,
+            ApiVersion = schema switch
+            {
+                ApiSchema.AzureOpenAi => GatewayConfigValidator.DefaultAzureApiVersion,
+                ApiSchema.Watsonx => GatewayConfigValidator.DefaultWatsonxVersion,
+                _ => null,
+            },
+            ProjectId = schema == ApiSchema.Watsonx ? "5c1b2a4e-0000-0000-0000-000000000000" : null,
         };
     }
 }

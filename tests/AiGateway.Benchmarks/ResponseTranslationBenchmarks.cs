@@ -5,8 +5,8 @@ using BenchmarkDotNet.Attributes;
 namespace AiGateway.Benchmarks;
 
 /// <summary>
-/// Non-streamed responses of about 1 KB: an OpenAI chat completion (usage read, body passed through) and an
-/// Anthropic message (parsed and rewritten as an OpenAI chat completion). Each op creates the translator,
+/// Non-streamed responses of about 1 KB: an OpenAI chat completion (usage read, body passed through), an
+/// Anthropic message and a watsonx.ai chat answer (parsed and rewritten as OpenAI chat completions). Each op creates the translator,
 /// as the gateway does per response.
 /// </summary>
 [MemoryDiagnoser]
@@ -16,13 +16,15 @@ public class ResponseTranslationBenchmarks
     private readonly ArrayBufferWriter<byte> _output = new(8 * 1024);
     private byte[] _openAiCompletion = [];
     private byte[] _anthropicMessage = [];
+    private byte[] _watsonxChat = [];
 
     [GlobalSetup]
     public void Setup()
     {
         _openAiCompletion = BenchmarkFixtures.Bytes("openai-chat-completion-1kb.json");
         _anthropicMessage = BenchmarkFixtures.Bytes("anthropic-message-1kb.json");
-        if (!OpenAiPassThrough().Reported || !AnthropicToOpenAi().Reported || _output.WrittenCount == 0)
+        _watsonxChat = BenchmarkFixtures.Bytes("watsonx-chat-1kb.json");
+        if (!OpenAiPassThrough().Reported || !AnthropicToOpenAi().Reported || !WatsonxToOpenAi().Reported || _output.WrittenCount == 0)
         {
             throw new InvalidOperationException("a response fixture reported no usage or wrote nothing");
         }
@@ -45,6 +47,16 @@ public class ResponseTranslationBenchmarks
         using var translator = new AnthropicResponseTranslator("claude-sonnet-4-5", requestedStream: false, clientWantsUsage: false, Created);
         translator.OnHeaders(200, "application/json", endOfStream: false);
         translator.OnBody(_anthropicMessage, endOfStream: true, _output);
+        return translator.Usage;
+    }
+
+    [Benchmark(Description = "watsonx JSON -> OpenAI (1 KB)")]
+    public Core.Tokens.TokenUsage WatsonxToOpenAi()
+    {
+        _output.ResetWrittenCount();
+        using var translator = new WatsonxResponseTranslator("ibm/granite-3-8b-instruct", requestedStream: false, clientWantsUsage: false, Created);
+        translator.OnHeaders(200, "application/json", endOfStream: false);
+        translator.OnBody(_watsonxChat, endOfStream: true, _output);
         return translator.Usage;
     }
 }

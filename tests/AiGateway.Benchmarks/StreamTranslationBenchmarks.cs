@@ -18,15 +18,17 @@ public class StreamTranslationBenchmarks
     private readonly SseEventSplitter _splitter = new();
     private byte[][] _openAiChunks = [];
     private byte[][] _anthropicChunks = [];
+    private byte[][] _watsonxChunks = [];
 
     [GlobalSetup]
     public void Setup()
     {
         _openAiChunks = BenchmarkFixtures.EventChunks("openai-stream-100.sse");
         _anthropicChunks = BenchmarkFixtures.EventChunks("anthropic-stream-100.sse");
-        if (_openAiChunks.Length != Events || _anthropicChunks.Length != Events)
+        _watsonxChunks = BenchmarkFixtures.EventChunks("watsonx-stream-100.sse");
+        if (_openAiChunks.Length != Events || _anthropicChunks.Length != Events || _watsonxChunks.Length != Events)
         {
-            throw new InvalidOperationException($"expected {Events} events, got {_openAiChunks.Length} and {_anthropicChunks.Length}");
+            throw new InvalidOperationException($"expected {Events} events, got {_openAiChunks.Length}, {_anthropicChunks.Length} and {_watsonxChunks.Length}");
         }
 
         // The client did not ask for usage: the usage chunk must be hidden and usage still read.
@@ -40,6 +42,11 @@ public class StreamTranslationBenchmarks
         if (!AnthropicStream().Reported || !_output.WrittenSpan.EndsWith("data: [DONE]\n\n"u8))
         {
             throw new InvalidOperationException("the Anthropic stream did not translate to a complete OpenAI stream");
+        }
+
+        if (!WatsonxStream().Reported || !_output.WrittenSpan.EndsWith("data: [DONE]\n\n"u8))
+        {
+            throw new InvalidOperationException("the watsonx stream did not translate to a complete OpenAI stream");
         }
 
         if (SplitterFeed() != Events)
@@ -73,6 +80,21 @@ public class StreamTranslationBenchmarks
         using var translator = new AnthropicResponseTranslator("claude-sonnet-4-5", requestedStream: true, clientWantsUsage: false, Created);
         translator.OnHeaders(200, "text/event-stream", endOfStream: false);
         var chunks = _anthropicChunks;
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);
+        }
+
+        return translator.Usage;
+    }
+
+    [Benchmark(OperationsPerInvoke = Events, Description = "watsonx stream -> OpenAI (per chunk)")]
+    public Core.Tokens.TokenUsage WatsonxStream()
+    {
+        _output.ResetWrittenCount();
+        using var translator = new WatsonxResponseTranslator("ibm/granite-3-8b-instruct", requestedStream: true, clientWantsUsage: false, Created);
+        translator.OnHeaders(200, "text/event-stream", endOfStream: false);
+        var chunks = _watsonxChunks;
         for (var i = 0; i < chunks.Length; i++)
         {
             translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);

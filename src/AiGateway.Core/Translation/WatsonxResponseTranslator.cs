@@ -232,8 +232,22 @@ public sealed class WatsonxResponseTranslator(string requestedModel, bool reques
             return;
         }
 
-        using var document = JsonDocument.Parse(data.ToArray());
-        var root = document.RootElement;
+        // Parse from a pooled copy: the document is disposed before the copy goes back.
+        var copy = ArrayPool<byte>.Shared.Rent(data.Length);
+        try
+        {
+            data.CopyTo(copy);
+            using var document = JsonDocument.Parse(copy.AsMemory(0, data.Length));
+            OnChunk(document.RootElement, data, output);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    private void OnChunk(JsonElement root, ReadOnlySpan<byte> data, IBufferWriter<byte> output)
+    {
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new InvalidOperationException("stream event is not an object");
