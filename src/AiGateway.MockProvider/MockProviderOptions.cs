@@ -39,6 +39,15 @@ public sealed class MockProviderOptions
     public IReadOnlyDictionary<string, IReadOnlyList<string>> RequiredApiKeys { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// IBM Cloud API keys the mock IAM (<c>POST /identity/token</c>) exchanges for tokens; empty accepts any
+    /// non-empty key. watsonx.ai paths (<c>/ml/v1/...</c>) accept only tokens the mock IAM issued.
+    /// </summary>
+    public IReadOnlyList<string> IbmApiKeys { get; init; } = [];
+
+    /// <summary>How long a token from the mock IAM is valid (<c>expires_in</c>). Default one hour, like IAM.</summary>
+    public TimeSpan IamTokenLifetime { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Fault rules active from start; more can be added with <see cref="MockProviderServer.AddFault"/>.</summary>
     public IReadOnlyList<FaultRule> Faults { get; init; } = [];
 
@@ -99,6 +108,16 @@ public sealed class MockProviderOptions
             {
                 errors.Add($"api_keys['{prefix}']: expected at least one non-empty key");
             }
+        }
+
+        if (IbmApiKeys is null || IbmApiKeys.Any(string.IsNullOrEmpty))
+        {
+            errors.Add("ibm_api_keys: expected a list of non-empty keys");
+        }
+
+        if (IamTokenLifetime < TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"iam_token_lifetime_seconds: expected 1 or more, got {IamTokenLifetime.TotalSeconds}");
         }
 
         var faults = Faults ?? [];

@@ -41,6 +41,9 @@ public sealed class MockProviderServer : IAsyncDisposable
     /// <summary>A thread-safe snapshot of the requests received so far, oldest first (excludes /healthz and /_mock/*).</summary>
     public IReadOnlyList<RecordedRequest> Requests => _state.Recorder.Snapshot();
 
+    /// <summary>Token requests to the mock IAM (<c>POST /identity/token</c>) so far, oldest first; not in <see cref="Requests"/>.</summary>
+    public IReadOnlyList<RecordedRequest> TokenRequests => _state.TokenRequests.Snapshot();
+
     /// <summary>The fault rules that still have uses left, in order.</summary>
     public IReadOnlyList<FaultRule> Faults => _state.Faults.Snapshot();
 

@@ -21,6 +21,7 @@ public class RequestTranslationBenchmarks
     private ProviderDefinition _openAi = null!;
     private ProviderDefinition _azure = null!;
     private ProviderDefinition _anthropic = null!;
+    private ProviderDefinition _watsonx = null!;
     private OpenAiToOpenAiTranslator _toOpenAi = null!;
     private OpenAiToAzureOpenAiTranslator _toAzure = null!;
     private OpenAiToAnthropicTranslator _toAnthropic = null!;
@@ -28,6 +29,7 @@ public class RequestTranslationBenchmarks
     private ProviderDefinition _vertex = null!;
     private OpenAiToGeminiTranslator _toGemini = null!;
     private OpenAiToGeminiTranslator _toVertex = null!;
+    private OpenAiToWatsonxTranslator _toWatsonx = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -46,8 +48,11 @@ public class RequestTranslationBenchmarks
         _toGemini = new OpenAiToGeminiTranslator(TimeProvider.System, GeminiFlavour.AiStudio);
         _toVertex = new OpenAiToGeminiTranslator(TimeProvider.System, GeminiFlavour.VertexAi);
 
+        _watsonx = Provider("watsonx", ApiSchema.Watsonx, "https://us-south.ml.cloud.ibm.com", string.Empty);
+        _toWatsonx = new OpenAiToWatsonxTranslator(EndpointKind.ChatCompletions, TimeProvider.System);
+
         // Every translation must succeed on the fixture, or the numbers measure an error path.
-        foreach (var (translator, provider) in new (ITranslator, ProviderDefinition)[] { (_toOpenAi, _openAi), (_toAzure, _azure), (_toAnthropic, _anthropic), (_toGemini, _gemini), (_toVertex, _vertex) })
+        foreach (var (translator, provider) in new (ITranslator, ProviderDefinition)[] { (_toOpenAi, _openAi), (_toAzure, _azure), (_toAnthropic, _anthropic), (_toGemini, _gemini), (_toVertex, _vertex), (_toWatsonx, _watsonx) })
         {
             _body.ResetWrittenCount();
             var upstream = translator.TranslateRequest(_parsed, provider, _body);
@@ -96,6 +101,13 @@ public class RequestTranslationBenchmarks
         return _toVertex.TranslateRequest(_parsed, _vertex, _body);
     }
 
+    [Benchmark(Description = "OpenAI->watsonx TranslateRequest (6 KB)")]
+    public UpstreamRequest ToWatsonx()
+    {
+        _body.ResetWrittenCount();
+        return _toWatsonx.TranslateRequest(_parsed, _watsonx, _body);
+    }
+
     private static ProviderDefinition Provider(string name, ApiSchema schema, string endpoint, string basePath)
     {
         var uri = new Uri(endpoint);
@@ -111,9 +123,19 @@ public class RequestTranslationBenchmarks
             Priority = 0,
             Index = 0,
             IsSupported = true,
-            ApiVersion = schema == ApiSchema.AzureOpenAi ? GatewayConfigValidator.DefaultAzureApiVersion : null,
+            ApiVersion = schema switch
+            {
+                ApiSchema.AzureOpenAi => GatewayConfigValidator.DefaultAzureApiVersion,
+                ApiSchema.Watsonx => GatewayConfigValidator.DefaultWatsonxVersion,
+                _ => null,
+            },
             Region = schema == ApiSchema.VertexAi ? "global" : null,
-            ProjectId = schema == ApiSchema.VertexAi ? "benchmark-project" : null,
+            ProjectId = schema switch
+            {
+                ApiSchema.VertexAi => "benchmark-project",
+                ApiSchema.Watsonx => "5c1b2a4e-0000-0000-0000-000000000000",
+                _ => null,
+            },
         };
     }
 }

@@ -6,7 +6,7 @@ namespace AiGateway.Benchmarks;
 
 /// <summary>
 /// Non-streamed responses of about 1 KB: an OpenAI chat completion (usage read, body passed through), an
-/// Anthropic message and a Gemini response (each parsed and rewritten as an OpenAI chat completion). Each op creates the translator,
+/// Anthropic message, a Gemini response and a watsonx.ai chat answer (each parsed and rewritten as an OpenAI chat completion). Each op creates the translator,
 /// as the gateway does per response.
 /// </summary>
 [MemoryDiagnoser]
@@ -17,6 +17,7 @@ public class ResponseTranslationBenchmarks
     private byte[] _openAiCompletion = [];
     private byte[] _anthropicMessage = [];
     private byte[] _geminiResponse = [];
+    private byte[] _watsonxChat = [];
 
     [GlobalSetup]
     public void Setup()
@@ -24,7 +25,8 @@ public class ResponseTranslationBenchmarks
         _openAiCompletion = BenchmarkFixtures.Bytes("openai-chat-completion-1kb.json");
         _anthropicMessage = BenchmarkFixtures.Bytes("anthropic-message-1kb.json");
         _geminiResponse = BenchmarkFixtures.Bytes("gemini-response-1kb.json");
-        if (!OpenAiPassThrough().Reported || !AnthropicToOpenAi().Reported || !GeminiToOpenAi().Reported || _output.WrittenCount == 0)
+        _watsonxChat = BenchmarkFixtures.Bytes("watsonx-chat-1kb.json");
+        if (!OpenAiPassThrough().Reported || !AnthropicToOpenAi().Reported || !GeminiToOpenAi().Reported || !WatsonxToOpenAi().Reported || _output.WrittenCount == 0)
         {
             throw new InvalidOperationException("a response fixture reported no usage or wrote nothing");
         }
@@ -57,6 +59,16 @@ public class ResponseTranslationBenchmarks
         using var translator = new GeminiResponseTranslator("gemini-2.5-flash", requestedStream: false, clientWantsUsage: false, Created, "benchmark");
         translator.OnHeaders(200, "application/json", endOfStream: false);
         translator.OnBody(_geminiResponse, endOfStream: true, _output);
+        return translator.Usage;
+    }
+
+    [Benchmark(Description = "watsonx JSON -> OpenAI (1 KB)")]
+    public Core.Tokens.TokenUsage WatsonxToOpenAi()
+    {
+        _output.ResetWrittenCount();
+        using var translator = new WatsonxResponseTranslator("ibm/granite-3-8b-instruct", requestedStream: false, clientWantsUsage: false, Created);
+        translator.OnHeaders(200, "application/json", endOfStream: false);
+        translator.OnBody(_watsonxChat, endOfStream: true, _output);
         return translator.Usage;
     }
 }

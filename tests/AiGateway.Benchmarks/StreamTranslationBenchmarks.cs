@@ -19,6 +19,7 @@ public class StreamTranslationBenchmarks
     private byte[][] _openAiChunks = [];
     private byte[][] _anthropicChunks = [];
     private byte[][] _geminiChunks = [];
+    private byte[][] _watsonxChunks = [];
 
     [GlobalSetup]
     public void Setup()
@@ -26,9 +27,10 @@ public class StreamTranslationBenchmarks
         _openAiChunks = BenchmarkFixtures.EventChunks("openai-stream-100.sse");
         _anthropicChunks = BenchmarkFixtures.EventChunks("anthropic-stream-100.sse");
         _geminiChunks = BenchmarkFixtures.EventChunks("gemini-stream-100.sse");
-        if (_openAiChunks.Length != Events || _anthropicChunks.Length != Events || _geminiChunks.Length != Events)
+        _watsonxChunks = BenchmarkFixtures.EventChunks("watsonx-stream-100.sse");
+        if (_openAiChunks.Length != Events || _anthropicChunks.Length != Events || _geminiChunks.Length != Events || _watsonxChunks.Length != Events)
         {
-            throw new InvalidOperationException($"expected {Events} events, got {_openAiChunks.Length}, {_anthropicChunks.Length} and {_geminiChunks.Length}");
+            throw new InvalidOperationException($"expected {Events} events, got {_openAiChunks.Length}, {_anthropicChunks.Length}, {_geminiChunks.Length} and {_watsonxChunks.Length}");
         }
 
         // The client did not ask for usage: the usage chunk must be hidden and usage still read.
@@ -47,6 +49,11 @@ public class StreamTranslationBenchmarks
         if (!GeminiStream().Reported || !_output.WrittenSpan.EndsWith("data: [DONE]\n\n"u8))
         {
             throw new InvalidOperationException("the Gemini stream did not translate to a complete OpenAI stream");
+        }
+
+        if (!WatsonxStream().Reported || !_output.WrittenSpan.EndsWith("data: [DONE]\n\n"u8))
+        {
+            throw new InvalidOperationException("the watsonx stream did not translate to a complete OpenAI stream");
         }
 
         if (SplitterFeed() != Events)
@@ -95,6 +102,21 @@ public class StreamTranslationBenchmarks
         using var translator = new GeminiResponseTranslator("gemini-2.5-flash", requestedStream: true, clientWantsUsage: false, Created, "benchmark");
         translator.OnHeaders(200, "text/event-stream", endOfStream: false);
         var chunks = _geminiChunks;
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);
+        }
+
+        return translator.Usage;
+    }
+
+    [Benchmark(OperationsPerInvoke = Events, Description = "watsonx stream -> OpenAI (per chunk)")]
+    public Core.Tokens.TokenUsage WatsonxStream()
+    {
+        _output.ResetWrittenCount();
+        using var translator = new WatsonxResponseTranslator("ibm/granite-3-8b-instruct", requestedStream: true, clientWantsUsage: false, Created);
+        translator.OnHeaders(200, "text/event-stream", endOfStream: false);
+        var chunks = _watsonxChunks;
         for (var i = 0; i < chunks.Length; i++)
         {
             translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);

@@ -1,9 +1,13 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Net;
+using System.Net.Sockets;
+using AiGateway.Core.Upstreams.Credentials;
 using AiGateway.EnvoyHarness;
 using AiGateway.MockProvider;
 using AiGateway.TestKit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenAI;
 
 namespace AiGateway.EndToEnd.Tests;
@@ -19,6 +23,7 @@ public sealed class GatewayStack : IAsyncDisposable
     public const string AzureKey = "e2e-azure-key";
     public const string AnthropicKey = "sk-ant-e2e";
     public const string GeminiKey = "AIza-e2e-gemini";
+    public const string WatsonxKey = "ibm-e2e-api-key";
     public const string GatewayKey = "gw-client-key-never-forwarded";
 
     private GatewayStack(MockProviderServer provider, ExtProcTestServer extProc, EnvoyHarness.EnvoyHarness envoy)
@@ -36,7 +41,9 @@ public sealed class GatewayStack : IAsyncDisposable
 
     public Uri BaseAddress => Envoy.BaseAddress;
 
-    public static async Task<GatewayStack> StartAsync(Action<IServiceCollection>? configureExtProc = null)
+    /// <param name="configureExtProc">Service overrides for extproc.</param>
+    /// <param name="watsonxApiKey">The IBM Cloud API key extproc is given; the mock IAM accepts only <see cref="WatsonxKey"/>.</param>
+    public static async Task<GatewayStack> StartAsync(Action<IServiceCollection>? configureExtProc = null, string watsonxApiKey = WatsonxKey)
     {
         // The mock rejects a request without its provider's key, so every test also proves key injection.
         var provider = await MockProviderServer.StartAsync(new MockProviderOptions
@@ -48,11 +55,16 @@ public sealed class GatewayStack : IAsyncDisposable
                 ["/anthropic/"] = [AnthropicKey],
                 ["/gemini/"] = [GeminiKey],
             },
+            IbmApiKeys = [WatsonxKey],
         });
         var extProc = await ExtProcTestServer.StartAsync(
             FixtureFiles.InRepository("envoy/gateway.yaml"),
-            configureExtProc,
-            environment: new Dictionary<string, string> { ["OPENAI_API_KEY"] = OpenAiKey, ["VLLM_API_KEY"] = VllmKey, ["AZURE_OPENAI_API_KEY"] = AzureKey, ["ANTHROPIC_API_KEY"] = AnthropicKey, ["GEMINI_API_KEY"] = GeminiKey });
+            services =>
+            {
+                ReachMockProviderFromExtProc(services, provider.Port);
+                configureExtProc?.Invoke(services);
+            },
+            environment: new Dictionary<string, string> { ["OPENAI_API_KEY"] = OpenAiKey, ["VLLM_API_KEY"] = VllmKey, ["AZURE_OPENAI_API_KEY"] = AzureKey, ["ANTHROPIC_API_KEY"] = AnthropicKey, ["WATSONX_API_KEY"] = watsonxApiKey, ["GEMINI_API_KEY"] = GeminiKey });
         var envoy = await EnvoyHarness.EnvoyHarness.StartAsync(new EnvoyHarnessOptions
         {
             EnvoyYamlPath = FixtureFiles.InRepository("envoy/envoy.yaml"),
@@ -64,6 +76,36 @@ public sealed class GatewayStack : IAsyncDisposable
         });
         return new GatewayStack(provider, extProc, envoy);
     }
+
+    /// <summary>
+    /// extproc's own HTTP calls (token endpoints such as the mock IAM at mock-provider:8080) reach the mock on
+    /// loopback, as Envoy's calls do through the address overrides.
+    /// </summary>
+    private static void ReachMockProviderFromExtProc(IServiceCollection services, int mockPort) =>
+        services.AddSingleton(sp =>
+        {
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AiGateway.ExtProc.Credentials");
+            var handler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (context, cancellationToken) =>
+                {
+                    EndPoint target = context.DnsEndPoint is { Host: "mock-provider", Port: 8080 } ? new IPEndPoint(IPAddress.Loopback, mockPort) : context.DnsEndPoint;
+                    var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                    try
+                    {
+                        await socket.ConnectAsync(target, cancellationToken);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                },
+            };
+            var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
+            return new UpstreamCredentialsFactory(http, sp.GetRequiredService<TimeProvider>(), (name, reason) => AiGateway.ExtProc.Telemetry.Log.CredentialFetchFailed(logger, name, reason));
+        });
 
     /// <summary>The harness's record of the only request so far, once it is complete (the client may see the last byte first).</summary>
     public async Task<HarnessRequestRecord> SingleRecordAsync()

@@ -102,11 +102,21 @@ internal static class TranslateCommand
             Priority = 0,
             Index = 0,
             IsSupported = true,
-            ApiVersion = schema == ApiSchema.AzureOpenAi ? GatewayConfigValidator.DefaultAzureApiVersion : null,
+            ApiVersion = schema switch
+            {
+                ApiSchema.AzureOpenAi => GatewayConfigValidator.DefaultAzureApiVersion,
+                ApiSchema.Watsonx => GatewayConfigValidator.DefaultWatsonxVersion,
+                _ => null,
+            },
 
-            // Placeholders so path-building translators (Vertex AI) work; only the body is printed.
+            // Placeholders so path-building translators (Vertex AI, watsonx) work; only the body is printed.
             Region = schema == ApiSchema.VertexAi ? "global" : null,
-            ProjectId = schema == ApiSchema.VertexAi ? "project" : null,
+            ProjectId = schema switch
+            {
+                ApiSchema.VertexAi => "project",
+                ApiSchema.Watsonx => "PROJECT_ID",
+                _ => null,
+            },
         };
         var body = new ArrayBufferWriter<byte>();
         var upstream = translator.TranslateRequest(parsed, provider, body);

@@ -36,6 +36,8 @@ public sealed class TranslatorRegistry
             [(EndpointKind.ChatCompletions, ApiSchema.OpenAiCompatible)] = new OpenAiToOpenAiTranslator(EndpointKind.ChatCompletions, compatible: true),
             [(EndpointKind.Embeddings, ApiSchema.OpenAi)] = embeddings,
             [(EndpointKind.Embeddings, ApiSchema.OpenAiCompatible)] = embeddings,
+            [(EndpointKind.ChatCompletions, ApiSchema.Watsonx)] = new OpenAiToWatsonxTranslator(EndpointKind.ChatCompletions, timeProvider),
+            [(EndpointKind.Embeddings, ApiSchema.Watsonx)] = new OpenAiToWatsonxTranslator(EndpointKind.Embeddings, timeProvider),
         };
     }
 

@@ -20,5 +20,9 @@ internal sealed class MockConfigFile
 
     public Dictionary<string, List<string>>? ApiKeys { get; set; }
 
+    public List<string>? IbmApiKeys { get; set; }
+
+    public int? IamTokenLifetimeSeconds { get; set; }
+
     public List<MockFaultConfig>? Faults { get; set; }
 }

@@ -22,6 +22,7 @@ internal static class MockConfigLoader
     public const string ApiKeysVariable = "MOCK_API_KEYS";
     public const string RejectUnknownModelsVariable = "MOCK_REJECT_UNKNOWN_MODELS";
     public const string MaxRecordedRequestsVariable = "MOCK_MAX_RECORDED_REQUESTS";
+    public const string IbmApiKeysVariable = "MOCK_IBM_API_KEYS";
 
     /// <summary>Loads the options; on failure returns null and every error found.</summary>
     public static MockProviderOptions? Load(string? configPath, Func<string, string?> environment, out IReadOnlyList<string> errors)
@@ -125,6 +126,11 @@ internal static class MockConfigLoader
             }
         }
 
+        if (environment(IbmApiKeysVariable) is { Length: > 0 } ibmKeys)
+        {
+            file.IbmApiKeys = [.. ibmKeys.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
         if (environment(ApiKeysVariable) is { Length: > 0 } keys)
         {
             file.ApiKeys = ParseApiKeys(keys, problems);
@@ -184,6 +190,8 @@ internal static class MockConfigLoader
                     static pair => pair.Key,
                     static pair => (IReadOnlyList<string>)[.. pair.Value ?? []],
                     StringComparer.Ordinal),
+            IbmApiKeys = file.IbmApiKeys is null ? defaults.IbmApiKeys : [.. file.IbmApiKeys],
+            IamTokenLifetime = file.IamTokenLifetimeSeconds is { } lifetime ? TimeSpan.FromSeconds(lifetime) : defaults.IamTokenLifetime,
             Faults = file.Faults is null ? [] : [.. file.Faults.Select(static f => f?.ToRule()!)],
         };
     }

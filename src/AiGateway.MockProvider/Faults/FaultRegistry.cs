@@ -33,16 +33,18 @@ internal sealed class FaultRegistry
 
     /// <summary>
     /// Finds the first rule matching <paramref name="path"/> (ordinal prefix) and <paramref name="model"/>,
-    /// consumes one of its uses, and returns it; <see langword="null"/> when none matches.
+    /// consumes one of its uses, and returns it; <see langword="null"/> when none matches. With
+    /// <paramref name="scope"/>, only rules whose prefix starts with it apply (catch-all rules are skipped).
     /// </summary>
-    public FaultRule? TryConsume(string path, string? model)
+    public FaultRule? TryConsume(string path, string? model, string? scope = null)
     {
         lock (_gate)
         {
             for (var i = 0; i < _slots.Count; i++)
             {
                 var slot = _slots[i];
-                if (!path.StartsWith(slot.Rule.PathPrefix, StringComparison.Ordinal))
+                if (!path.StartsWith(slot.Rule.PathPrefix, StringComparison.Ordinal)
+                    || (scope is not null && !slot.Rule.PathPrefix.StartsWith(scope, StringComparison.Ordinal)))
                 {
                     continue;
                 }

@@ -16,9 +16,15 @@ internal sealed class MockProviderState(MockProviderOptions options)
 
     public RequestRecorder Recorder { get; } = new(options.MaxRecordedRequests);
 
+    /// <summary>Token requests (<c>POST /identity/token</c>), recorded apart from provider requests.</summary>
+    public RequestRecorder TokenRequests { get; } = new(options.MaxRecordedRequests);
+
     public FaultRegistry Faults { get; } = CreateFaults(options.Faults);
 
     public ApiKeyPolicy ApiKeys { get; } = new(options.RequiredApiKeys);
+
+    /// <summary>Tokens issued by the mock IBM Cloud IAM, the only ones watsonx.ai paths accept.</summary>
+    public Identity.IamTokenIssuer IamTokens { get; } = new(options.TimeProvider, options.IamTokenLifetime);
 
     /// <summary>1, 2, 3... for every provider request (drives <c>x-request-id</c>).</summary>
     public long NextRequestNumber() => Interlocked.Increment(ref _requestCount);

@@ -65,13 +65,20 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
         var request = context.Request;
         var startTimestamp = state.Time.GetTimestamp();
         var body = await ReadBodyAsync(request, ct);
-        state.Recorder.Add(new RecordedRequest(
+        // Token exchanges are the gateway's own calls, not provider requests: they are kept apart.
+        (path == Identity.IamTokenHandler.Path ? state.TokenRequests : state.Recorder).Add(new RecordedRequest(
             request.Method,
             path + request.QueryString.Value,
             CopyHeaders(request.Headers),
             body,
             state.Time.GetUtcNow()));
         var requestNumber = state.NextRequestNumber();
+        if (Watsonx.WatsonxRequestHandler.Handles(path))
+        {
+            // IBM Cloud: IAM token exchange and watsonx.ai, with IBM's auth and error formats.
+            await Watsonx.WatsonxRequestHandler.HandleAsync(context, state, path, body, requestNumber, logger, ct);
+            return;
+        }
 
         // Gemini API and Vertex AI model methods ({prefix}/...models/{model}:method) speak Google's dialect throughout.
         if (GeminiRoute.TryResolve(path, out var geminiRoute))

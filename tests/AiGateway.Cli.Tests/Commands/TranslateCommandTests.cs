@@ -68,13 +68,21 @@ public sealed class TranslateCommandTests
     [Theory]
     [InlineData("request", "--from", "openai", "--to", "nope", "unknown schema 'nope'")]
     [InlineData("response", "--from", "anthropic", "--to", "gemini", "the client side must be 'openai'")]
-    [InlineData("response", "--from", "watsonx", "--to", "openai", "no chat translator between openai and 'watsonx' yet")]
     public async Task Rejects_unknown_or_unsupported_schemas_with_exit_code_2(string kind, string from, string fromValue, string to, string toValue, string message)
     {
         var (exit, _, error) = await RunAsync("{}"u8.ToArray(), "translate", kind, from, fromValue, to, toValue);
 
         Assert.Equal(2, exit);
         Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rejects_an_endpoint_the_target_has_no_translator_for_with_exit_code_2()
+    {
+        var (exit, _, error) = await RunAsync("{}"u8.ToArray(), "translate", "request", "--from", "openai", "--to", "anthropic", "--endpoint", "embeddings");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("no embeddings translator between openai and 'anthropic'", error, StringComparison.Ordinal);
     }
 
     [Theory]

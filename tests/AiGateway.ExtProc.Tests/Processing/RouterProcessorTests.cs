@@ -130,7 +130,7 @@ public sealed class RouterProcessorTests : IAsyncLifetime
         using var json = JsonDocument.Parse(reply.ImmediateResponse.Body.ToStringUtf8());
         Assert.Equal("list", json.RootElement.GetProperty("object").GetString());
         Assert.Equal(
-            ["claude-haiku-4-5", "gpt-4o", "gpt-4o-mini", "text-embedding-3-small"],
+            ["claude-haiku-4-5", "gpt-4o", "gpt-4o-mini", "ibm/granite-3-8b-instruct", "text-embedding-3-small"],
             json.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
     }
 

@@ -158,6 +158,24 @@ public sealed class MockConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Reads_the_ibm_api_keys_and_iam_token_lifetime_and_lets_MOCK_IBM_API_KEYS_override_the_keys()
+    {
+        var path = Write("ibm.yaml", """
+            ibm_api_keys: [ibm-file-key]
+            iam_token_lifetime_seconds: 120
+            """);
+
+        var fromFile = MockConfigLoader.Load(path, NoEnvironment, out var fileErrors);
+        var fromEnvironment = MockConfigLoader.Load(path, name => name == "MOCK_IBM_API_KEYS" ? "k1, k2" : null, out var environmentErrors);
+
+        Assert.Empty(fileErrors);
+        Assert.Equal(["ibm-file-key"], fromFile!.IbmApiKeys);
+        Assert.Equal(TimeSpan.FromMinutes(2), fromFile.IamTokenLifetime);
+        Assert.Empty(environmentErrors);
+        Assert.Equal(["k1", "k2"], fromEnvironment!.IbmApiKeys);
+    }
+
+    [Fact]
     public void The_config_path_can_come_from_MOCK_CONFIG()
     {
         // Arrange

@@ -21,6 +21,7 @@ public sealed class UpstreamCredentialsFactory
         this.onFailure = onFailure;
 
         // One line per auth kind: _builders[kind] = provider => ...;
+        _builders[ProviderAuthKind.IbmIam] = provider => Bearer(provider, new IbmIamTokenSource(http, provider.Auth.TokenUrl ?? ProviderAuth.DefaultIbmIamTokenUrl, provider.ApiKey, time));
     }
 
     /// <summary>The HTTP client for token requests.</summary>
