@@ -21,6 +21,7 @@ public sealed class UpstreamCredentialsFactory
         this.onFailure = onFailure;
 
         // One line per auth kind: _builders[kind] = provider => ...;
+        _builders[ProviderAuthKind.AwsSigV4] = provider => Aws.AwsSigV4Credentials.For(provider, time);
     }
 
     /// <summary>The HTTP client for token requests.</summary>
