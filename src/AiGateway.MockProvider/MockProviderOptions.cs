@@ -39,6 +39,9 @@ public sealed class MockProviderOptions
     public IReadOnlyDictionary<string, IReadOnlyList<string>> RequiredApiKeys { get; init; } =
         new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
 
+    /// <summary>Credentials the Bedrock endpoints (<c>{prefix}/model/{id}/...</c>) verify; none by default.</summary>
+    public Bedrock.BedrockMockOptions Bedrock { get; init; } = new();
+
     /// <summary>Fault rules active from start; more can be added with <see cref="MockProviderServer.AddFault"/>.</summary>
     public IReadOnlyList<FaultRule> Faults { get; init; } = [];
 

@@ -38,13 +38,14 @@ internal static class MockConfigLoader
         }
 
         ApplyEnvironment(file, environment, problems);
+        var bedrock = Bedrock.BedrockMockOptions.FromEnvironment(environment, problems);
         if (problems.Count > 0)
         {
             errors = problems;
             return null;
         }
 
-        var options = ToOptions(file);
+        var options = ToOptions(file, bedrock);
         errors = [.. options.Validate().Select(e => $"{source}: {e}")];
         return errors.Count == 0 ? options : null;
     }
@@ -167,7 +168,7 @@ internal static class MockConfigLoader
         return null;
     }
 
-    private static MockProviderOptions ToOptions(MockConfigFile file)
+    private static MockProviderOptions ToOptions(MockConfigFile file, Bedrock.BedrockMockOptions bedrock)
     {
         var defaults = new MockProviderOptions();
         return new MockProviderOptions
@@ -185,6 +186,7 @@ internal static class MockConfigLoader
                     static pair => (IReadOnlyList<string>)[.. pair.Value ?? []],
                     StringComparer.Ordinal),
             Faults = file.Faults is null ? [] : [.. file.Faults.Select(static f => f?.ToRule()!)],
+            Bedrock = bedrock,
         };
     }
 }
