@@ -18,6 +18,8 @@ public sealed class GatewayStack : IAsyncDisposable
     public const string VllmKey = "sk-e2e-vllm";
     public const string AzureKey = "e2e-azure-key";
     public const string AnthropicKey = "sk-ant-e2e";
+    public const string BedrockAccessKeyId = "AKIDE2EBEDROCK";
+    public const string BedrockSecretKey = "e2e/bedrock/secret";
     public const string GatewayKey = "gw-client-key-never-forwarded";
 
     private GatewayStack(MockProviderServer provider, ExtProcTestServer extProc, EnvoyHarness.EnvoyHarness envoy)
@@ -46,11 +48,16 @@ public sealed class GatewayStack : IAsyncDisposable
                 ["/compat/v1/"] = [VllmKey],
                 ["/anthropic/"] = [AnthropicKey],
             },
+            Bedrock = new AiGateway.MockProvider.Bedrock.BedrockMockOptions
+            {
+                AccessKeys = new Dictionary<string, string> { [BedrockAccessKeyId] = BedrockSecretKey },
+                Region = "us-east-1",
+            },
         });
         var extProc = await ExtProcTestServer.StartAsync(
             FixtureFiles.InRepository("envoy/gateway.yaml"),
             configureExtProc,
-            environment: new Dictionary<string, string> { ["OPENAI_API_KEY"] = OpenAiKey, ["VLLM_API_KEY"] = VllmKey, ["AZURE_OPENAI_API_KEY"] = AzureKey, ["ANTHROPIC_API_KEY"] = AnthropicKey });
+            environment: new Dictionary<string, string> { ["OPENAI_API_KEY"] = OpenAiKey, ["VLLM_API_KEY"] = VllmKey, ["AZURE_OPENAI_API_KEY"] = AzureKey, ["ANTHROPIC_API_KEY"] = AnthropicKey, ["AWS_ACCESS_KEY_ID"] = BedrockAccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = BedrockSecretKey });
         var envoy = await EnvoyHarness.EnvoyHarness.StartAsync(new EnvoyHarnessOptions
         {
             EnvoyYamlPath = FixtureFiles.InRepository("envoy/envoy.yaml"),
