@@ -21,9 +21,11 @@ public class RequestTranslationBenchmarks
     private ProviderDefinition _openAi = null!;
     private ProviderDefinition _azure = null!;
     private ProviderDefinition _anthropic = null!;
+    private ProviderDefinition _bedrock = null!;
     private OpenAiToOpenAiTranslator _toOpenAi = null!;
     private OpenAiToAzureOpenAiTranslator _toAzure = null!;
     private OpenAiToAnthropicTranslator _toAnthropic = null!;
+    private OpenAiToBedrockTranslator _toBedrock = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -37,9 +39,11 @@ public class RequestTranslationBenchmarks
         _toOpenAi = new OpenAiToOpenAiTranslator(EndpointKind.ChatCompletions);
         _toAzure = new OpenAiToAzureOpenAiTranslator(EndpointKind.ChatCompletions);
         _toAnthropic = new OpenAiToAnthropicTranslator(TimeProvider.System);
+        _bedrock = Provider("bedrock", ApiSchema.AwsBedrock, "https://bedrock-runtime.us-east-1.amazonaws.com", string.Empty);
+        _toBedrock = new OpenAiToBedrockTranslator(TimeProvider.System);
 
         // Every translation must succeed on the fixture, or the numbers measure an error path.
-        foreach (var (translator, provider) in new (ITranslator, ProviderDefinition)[] { (_toOpenAi, _openAi), (_toAzure, _azure), (_toAnthropic, _anthropic) })
+        foreach (var (translator, provider) in new (ITranslator, ProviderDefinition)[] { (_toOpenAi, _openAi), (_toAzure, _azure), (_toAnthropic, _anthropic), (_toBedrock, _bedrock) })
         {
             _body.ResetWrittenCount();
             var upstream = translator.TranslateRequest(_parsed, provider, _body);
@@ -72,6 +76,13 @@ public class RequestTranslationBenchmarks
     {
         _body.ResetWrittenCount();
         return _toAnthropic.TranslateRequest(_parsed, _anthropic, _body);
+    }
+
+    [Benchmark(Description = "OpenAI->Bedrock Converse TranslateRequest (6 KB)")]
+    public UpstreamRequest ToBedrock()
+    {
+        _body.ResetWrittenCount();
+        return _toBedrock.TranslateRequest(_parsed, _bedrock, _body);
     }
 
     private static ProviderDefinition Provider(string name, ApiSchema schema, string endpoint, string basePath)

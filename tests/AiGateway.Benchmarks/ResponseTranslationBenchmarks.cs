@@ -16,13 +16,15 @@ public class ResponseTranslationBenchmarks
     private readonly ArrayBufferWriter<byte> _output = new(8 * 1024);
     private byte[] _openAiCompletion = [];
     private byte[] _anthropicMessage = [];
+    private byte[] _bedrockConverse = [];
 
     [GlobalSetup]
     public void Setup()
     {
         _openAiCompletion = BenchmarkFixtures.Bytes("openai-chat-completion-1kb.json");
         _anthropicMessage = BenchmarkFixtures.Bytes("anthropic-message-1kb.json");
-        if (!OpenAiPassThrough().Reported || !AnthropicToOpenAi().Reported || _output.WrittenCount == 0)
+        _bedrockConverse = BenchmarkFixtures.Bytes("bedrock-converse-1kb.json");
+        if (!OpenAiPassThrough().Reported || !AnthropicToOpenAi().Reported || !BedrockToOpenAi().Reported || _output.WrittenCount == 0)
         {
             throw new InvalidOperationException("a response fixture reported no usage or wrote nothing");
         }
@@ -45,6 +47,16 @@ public class ResponseTranslationBenchmarks
         using var translator = new AnthropicResponseTranslator("claude-sonnet-4-5", requestedStream: false, clientWantsUsage: false, Created);
         translator.OnHeaders(200, "application/json", endOfStream: false);
         translator.OnBody(_anthropicMessage, endOfStream: true, _output);
+        return translator.Usage;
+    }
+
+    [Benchmark(Description = "Bedrock Converse JSON -> OpenAI (1 KB)")]
+    public Core.Tokens.TokenUsage BedrockToOpenAi()
+    {
+        _output.ResetWrittenCount();
+        using var translator = new BedrockResponseTranslator("anthropic.claude-3-5-haiku-20241022-v1:0", requestedStream: false, clientWantsUsage: false, Created);
+        translator.OnHeaders(200, "application/json", endOfStream: false);
+        translator.OnBody(_bedrockConverse, endOfStream: true, _output);
         return translator.Usage;
     }
 }

@@ -18,13 +18,15 @@ public class StreamTranslationBenchmarks
     private readonly SseEventSplitter _splitter = new();
     private byte[][] _openAiChunks = [];
     private byte[][] _anthropicChunks = [];
+    private byte[][] _bedrockChunks = [];
 
     [GlobalSetup]
     public void Setup()
     {
         _openAiChunks = BenchmarkFixtures.EventChunks("openai-stream-100.sse");
         _anthropicChunks = BenchmarkFixtures.EventChunks("anthropic-stream-100.sse");
-        if (_openAiChunks.Length != Events || _anthropicChunks.Length != Events)
+        _bedrockChunks = BenchmarkFixtures.EventStreamFrames("bedrock-stream-100.events.jsonl");
+        if (_openAiChunks.Length != Events || _anthropicChunks.Length != Events || _bedrockChunks.Length != Events)
         {
             throw new InvalidOperationException($"expected {Events} events, got {_openAiChunks.Length} and {_anthropicChunks.Length}");
         }
@@ -40,6 +42,11 @@ public class StreamTranslationBenchmarks
         if (!AnthropicStream().Reported || !_output.WrittenSpan.EndsWith("data: [DONE]\n\n"u8))
         {
             throw new InvalidOperationException("the Anthropic stream did not translate to a complete OpenAI stream");
+        }
+
+        if (!BedrockStream().Reported || !_output.WrittenSpan.EndsWith("data: [DONE]\n\n"u8))
+        {
+            throw new InvalidOperationException("the Bedrock event stream did not translate to a complete OpenAI stream");
         }
 
         if (SplitterFeed() != Events)
@@ -73,6 +80,21 @@ public class StreamTranslationBenchmarks
         using var translator = new AnthropicResponseTranslator("claude-sonnet-4-5", requestedStream: true, clientWantsUsage: false, Created);
         translator.OnHeaders(200, "text/event-stream", endOfStream: false);
         var chunks = _anthropicChunks;
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);
+        }
+
+        return translator.Usage;
+    }
+
+    [Benchmark(OperationsPerInvoke = Events, Description = "Bedrock event stream -> OpenAI (per chunk)")]
+    public Core.Tokens.TokenUsage BedrockStream()
+    {
+        _output.ResetWrittenCount();
+        using var translator = new BedrockResponseTranslator("anthropic.claude-3-5-haiku-20241022-v1:0", requestedStream: true, clientWantsUsage: false, Created);
+        translator.OnHeaders(200, "application/vnd.amazon.eventstream", endOfStream: false);
+        var chunks = _bedrockChunks;
         for (var i = 0; i < chunks.Length; i++)
         {
             translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);

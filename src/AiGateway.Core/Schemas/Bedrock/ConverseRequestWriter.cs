@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using AiGateway.Core.Translation;
 
@@ -15,6 +16,15 @@ namespace AiGateway.Core.Schemas.Bedrock;
 public static class ConverseRequestWriter
 {
     private const string Provider = "AWS Bedrock";
+
+    // Scratch buffers reused per thread; one bigger than this is dropped after use rather than kept.
+    private const int MaxCachedBuffer = 256 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_blocks;
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -34,7 +44,8 @@ public static class ConverseRequestWriter
         }
 
         // Write into a scratch buffer first: a client error found halfway must leave the output untouched.
-        var scratch = new ArrayBufferWriter<byte>(openAiBody.Length + 256);
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(16 * 1024);
+        scratch.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(scratch, WriterOptions))
         {
             writer.WriteStartObject();
@@ -51,6 +62,11 @@ public static class ConverseRequestWriter
         }
 
         output.Write(scratch.WrittenSpan);
+        if (scratch.Capacity > MaxCachedBuffer)
+        {
+            t_scratch = null;
+        }
+
         return null;
     }
 
@@ -164,7 +180,8 @@ public static class ConverseRequestWriter
         historyHasTools = false;
         writer.WriteStartArray("messages"u8);
         string? openRole = null;
-        var blocks = new ArrayBufferWriter<byte>(256);
+        var blocks = t_blocks ??= new ArrayBufferWriter<byte>(4 * 1024);
+        blocks.ResetWrittenCount();
         using var blockWriter = new Utf8JsonWriter(blocks, WriterOptions);
         var index = -1;
         foreach (var message in messages.EnumerateArray())
@@ -190,6 +207,7 @@ public static class ConverseRequestWriter
 
             blocks.ResetWrittenCount();
             blockWriter.Reset(blocks);
+
             var (count, usesTools, error) = WriteBlocks(blockWriter, message, role!, index);
             blockWriter.Flush();
             if (error is not null)
@@ -227,6 +245,11 @@ public static class ConverseRequestWriter
         }
 
         writer.WriteEndArray();
+        if (blocks.Capacity > MaxCachedBuffer)
+        {
+            t_blocks = null;
+        }
+
         return null;
     }
 
@@ -273,7 +296,7 @@ public static class ConverseRequestWriter
         {
             if (content.ValueKind == JsonValueKind.String)
             {
-                count += WriteText(writer, content.GetString());
+                count += WriteText(writer, content);
             }
             else if (content.ValueKind == JsonValueKind.Array)
             {
@@ -283,7 +306,7 @@ public static class ConverseRequestWriter
                     switch (type)
                     {
                         case "text":
-                            count += WriteText(writer, part.TryGetProperty("text", out var partText) ? partText.GetString() : null);
+                            count += part.TryGetProperty("text", out var partText) ? WriteText(writer, partText) : 0;
                             break;
                         case "image_url" when role == "user":
                             if (WriteImage(writer, part, index) is { } imageError)
@@ -330,15 +353,28 @@ public static class ConverseRequestWriter
         return (count, usesTools, null);
     }
 
-    private static int WriteText(Utf8JsonWriter writer, string? text)
+    /// <summary>
+    /// Writes a <c>{"text":...}</c> block for a non-blank JSON string, copying its raw JSON (no decode and
+    /// re-escape); returns 1, or 0 for a blank text, which Converse rejects.
+    /// </summary>
+    private static int WriteText(Utf8JsonWriter writer, JsonElement text)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        if (text.ValueKind != JsonValueKind.String)
+        {
+            return 0;
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(text);
+        var inner = raw[1..^1];
+        var plain = !inner.Contains((byte)'\\') && inner.IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0;
+        if (plain ? inner.Trim((byte)' ').IsEmpty : string.IsNullOrWhiteSpace(text.GetString()))
         {
             return 0;
         }
 
         writer.WriteStartObject();
-        writer.WriteString("text"u8, text);
+        writer.WritePropertyName("text"u8);
+        writer.WriteRawValue(raw, skipInputValidation: true);
         writer.WriteEndObject();
         return 1;
     }
