@@ -48,6 +48,9 @@ public sealed class MockProviderOptions
     /// <summary>How long a token from the mock IAM is valid (<c>expires_in</c>). Default one hour, like IAM.</summary>
     public TimeSpan IamTokenLifetime { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Credentials the Bedrock endpoints (<c>{prefix}/model/{id}/...</c>) verify; none by default.</summary>
+    public Bedrock.BedrockMockOptions Bedrock { get; init; } = new();
+
     /// <summary>Fault rules active from start; more can be added with <see cref="MockProviderServer.AddFault"/>.</summary>
     public IReadOnlyList<FaultRule> Faults { get; init; } = [];
 

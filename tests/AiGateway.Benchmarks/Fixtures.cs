@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
+using AiGateway.Core.Streaming.EventStream;
 
 namespace AiGateway.Benchmarks;
 
@@ -26,5 +29,24 @@ internal static class BenchmarkFixtures
         }
 
         return [.. chunks];
+    }
+
+    /// <summary>
+    /// Encodes an event-stream fixture (one JSON line per frame: <c>{"headers":{...},"payload":{...}}</c>) into
+    /// binary frames, one frame per chunk.
+    /// </summary>
+    public static byte[][] EventStreamFrames(string name)
+    {
+        var frames = new List<byte[]>();
+        foreach (var line in Encoding.UTF8.GetString(Bytes(name)).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            using var frame = JsonDocument.Parse(line);
+            var headers = frame.RootElement.GetProperty("headers").EnumerateObject().Select(h => EventStreamHeader.Text(h.Name, h.Value.GetString()!)).ToArray();
+            var output = new ArrayBufferWriter<byte>();
+            EventStreamDecoder.Encode(output, headers, Encoding.UTF8.GetBytes(frame.RootElement.GetProperty("payload").GetRawText()));
+            frames.Add(output.WrittenSpan.ToArray());
+        }
+
+        return [.. frames];
     }
 }

@@ -30,6 +30,8 @@ public class RequestTranslationBenchmarks
     private OpenAiToGeminiTranslator _toGemini = null!;
     private OpenAiToGeminiTranslator _toVertex = null!;
     private OpenAiToWatsonxTranslator _toWatsonx = null!;
+    private ProviderDefinition _bedrock = null!;
+    private OpenAiToBedrockTranslator _toBedrock = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -51,8 +53,11 @@ public class RequestTranslationBenchmarks
         _watsonx = Provider("watsonx", ApiSchema.Watsonx, "https://us-south.ml.cloud.ibm.com", string.Empty);
         _toWatsonx = new OpenAiToWatsonxTranslator(EndpointKind.ChatCompletions, TimeProvider.System);
 
+        _bedrock = Provider("bedrock", ApiSchema.AwsBedrock, "https://bedrock-runtime.us-east-1.amazonaws.com", string.Empty);
+        _toBedrock = new OpenAiToBedrockTranslator(TimeProvider.System);
+
         // Every translation must succeed on the fixture, or the numbers measure an error path.
-        foreach (var (translator, provider) in new (ITranslator, ProviderDefinition)[] { (_toOpenAi, _openAi), (_toAzure, _azure), (_toAnthropic, _anthropic), (_toGemini, _gemini), (_toVertex, _vertex), (_toWatsonx, _watsonx) })
+        foreach (var (translator, provider) in new (ITranslator, ProviderDefinition)[] { (_toOpenAi, _openAi), (_toAzure, _azure), (_toAnthropic, _anthropic), (_toGemini, _gemini), (_toVertex, _vertex), (_toWatsonx, _watsonx), (_toBedrock, _bedrock) })
         {
             _body.ResetWrittenCount();
             var upstream = translator.TranslateRequest(_parsed, provider, _body);
@@ -106,6 +111,13 @@ public class RequestTranslationBenchmarks
     {
         _body.ResetWrittenCount();
         return _toWatsonx.TranslateRequest(_parsed, _watsonx, _body);
+    }
+
+    [Benchmark(Description = "OpenAI->Bedrock Converse TranslateRequest (6 KB)")]
+    public UpstreamRequest ToBedrock()
+    {
+        _body.ResetWrittenCount();
+        return _toBedrock.TranslateRequest(_parsed, _bedrock, _body);
     }
 
     private static ProviderDefinition Provider(string name, ApiSchema schema, string endpoint, string basePath)

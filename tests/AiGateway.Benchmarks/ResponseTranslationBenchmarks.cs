@@ -18,6 +18,7 @@ public class ResponseTranslationBenchmarks
     private byte[] _anthropicMessage = [];
     private byte[] _geminiResponse = [];
     private byte[] _watsonxChat = [];
+    private byte[] _bedrockConverse = [];
 
     [GlobalSetup]
     public void Setup()
@@ -26,7 +27,8 @@ public class ResponseTranslationBenchmarks
         _anthropicMessage = BenchmarkFixtures.Bytes("anthropic-message-1kb.json");
         _geminiResponse = BenchmarkFixtures.Bytes("gemini-response-1kb.json");
         _watsonxChat = BenchmarkFixtures.Bytes("watsonx-chat-1kb.json");
-        if (!OpenAiPassThrough().Reported || !AnthropicToOpenAi().Reported || !GeminiToOpenAi().Reported || !WatsonxToOpenAi().Reported || _output.WrittenCount == 0)
+        _bedrockConverse = BenchmarkFixtures.Bytes("bedrock-converse-1kb.json");
+        if (!OpenAiPassThrough().Reported || !AnthropicToOpenAi().Reported || !GeminiToOpenAi().Reported || !WatsonxToOpenAi().Reported || !BedrockToOpenAi().Reported || _output.WrittenCount == 0)
         {
             throw new InvalidOperationException("a response fixture reported no usage or wrote nothing");
         }
@@ -69,6 +71,16 @@ public class ResponseTranslationBenchmarks
         using var translator = new WatsonxResponseTranslator("ibm/granite-3-8b-instruct", requestedStream: false, clientWantsUsage: false, Created);
         translator.OnHeaders(200, "application/json", endOfStream: false);
         translator.OnBody(_watsonxChat, endOfStream: true, _output);
+        return translator.Usage;
+    }
+
+    [Benchmark(Description = "Bedrock Converse JSON -> OpenAI (1 KB)")]
+    public Core.Tokens.TokenUsage BedrockToOpenAi()
+    {
+        _output.ResetWrittenCount();
+        using var translator = new BedrockResponseTranslator("anthropic.claude-3-5-haiku-20241022-v1:0", requestedStream: false, clientWantsUsage: false, Created);
+        translator.OnHeaders(200, "application/json", endOfStream: false);
+        translator.OnBody(_bedrockConverse, endOfStream: true, _output);
         return translator.Usage;
     }
 }

@@ -20,6 +20,7 @@ public class StreamTranslationBenchmarks
     private byte[][] _anthropicChunks = [];
     private byte[][] _geminiChunks = [];
     private byte[][] _watsonxChunks = [];
+    private byte[][] _bedrockChunks = [];
 
     [GlobalSetup]
     public void Setup()
@@ -28,9 +29,10 @@ public class StreamTranslationBenchmarks
         _anthropicChunks = BenchmarkFixtures.EventChunks("anthropic-stream-100.sse");
         _geminiChunks = BenchmarkFixtures.EventChunks("gemini-stream-100.sse");
         _watsonxChunks = BenchmarkFixtures.EventChunks("watsonx-stream-100.sse");
-        if (_openAiChunks.Length != Events || _anthropicChunks.Length != Events || _geminiChunks.Length != Events || _watsonxChunks.Length != Events)
+        _bedrockChunks = BenchmarkFixtures.EventStreamFrames("bedrock-stream-100.events.jsonl");
+        if (_openAiChunks.Length != Events || _anthropicChunks.Length != Events || _geminiChunks.Length != Events || _watsonxChunks.Length != Events || _bedrockChunks.Length != Events)
         {
-            throw new InvalidOperationException($"expected {Events} events, got {_openAiChunks.Length}, {_anthropicChunks.Length}, {_geminiChunks.Length} and {_watsonxChunks.Length}");
+            throw new InvalidOperationException($"expected {Events} events, got {_openAiChunks.Length}, {_anthropicChunks.Length}, {_geminiChunks.Length}, {_watsonxChunks.Length} and {_bedrockChunks.Length}");
         }
 
         // The client did not ask for usage: the usage chunk must be hidden and usage still read.
@@ -54,6 +56,11 @@ public class StreamTranslationBenchmarks
         if (!WatsonxStream().Reported || !_output.WrittenSpan.EndsWith("data: [DONE]\n\n"u8))
         {
             throw new InvalidOperationException("the watsonx stream did not translate to a complete OpenAI stream");
+        }
+
+        if (!BedrockStream().Reported || !_output.WrittenSpan.EndsWith("data: [DONE]\n\n"u8))
+        {
+            throw new InvalidOperationException("the Bedrock event stream did not translate to a complete OpenAI stream");
         }
 
         if (SplitterFeed() != Events)
@@ -117,6 +124,21 @@ public class StreamTranslationBenchmarks
         using var translator = new WatsonxResponseTranslator("ibm/granite-3-8b-instruct", requestedStream: true, clientWantsUsage: false, Created);
         translator.OnHeaders(200, "text/event-stream", endOfStream: false);
         var chunks = _watsonxChunks;
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);
+        }
+
+        return translator.Usage;
+    }
+
+    [Benchmark(OperationsPerInvoke = Events, Description = "Bedrock event stream -> OpenAI (per chunk)")]
+    public Core.Tokens.TokenUsage BedrockStream()
+    {
+        _output.ResetWrittenCount();
+        using var translator = new BedrockResponseTranslator("anthropic.claude-3-5-haiku-20241022-v1:0", requestedStream: true, clientWantsUsage: false, Created);
+        translator.OnHeaders(200, "application/vnd.amazon.eventstream", endOfStream: false);
+        var chunks = _bedrockChunks;
         for (var i = 0; i < chunks.Length; i++)
         {
             translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);

@@ -24,6 +24,8 @@ public sealed class GatewayStack : IAsyncDisposable
     public const string AnthropicKey = "sk-ant-e2e";
     public const string GeminiKey = "AIza-e2e-gemini";
     public const string WatsonxKey = "ibm-e2e-api-key";
+    public const string BedrockAccessKeyId = "AKIDE2EBEDROCK";
+    public const string BedrockSecretKey = "e2e/bedrock/secret";
     public const string GatewayKey = "gw-client-key-never-forwarded";
 
     private GatewayStack(MockProviderServer provider, ExtProcTestServer extProc, EnvoyHarness.EnvoyHarness envoy)
@@ -56,6 +58,11 @@ public sealed class GatewayStack : IAsyncDisposable
                 ["/gemini/"] = [GeminiKey],
             },
             IbmApiKeys = [WatsonxKey],
+            Bedrock = new AiGateway.MockProvider.Bedrock.BedrockMockOptions
+            {
+                AccessKeys = new Dictionary<string, string> { [BedrockAccessKeyId] = BedrockSecretKey },
+                Region = "us-east-1",
+            },
         });
         var extProc = await ExtProcTestServer.StartAsync(
             FixtureFiles.InRepository("envoy/gateway.yaml"),
@@ -64,7 +71,7 @@ public sealed class GatewayStack : IAsyncDisposable
                 ReachMockProviderFromExtProc(services, provider.Port);
                 configureExtProc?.Invoke(services);
             },
-            environment: new Dictionary<string, string> { ["OPENAI_API_KEY"] = OpenAiKey, ["VLLM_API_KEY"] = VllmKey, ["AZURE_OPENAI_API_KEY"] = AzureKey, ["ANTHROPIC_API_KEY"] = AnthropicKey, ["WATSONX_API_KEY"] = watsonxApiKey, ["GEMINI_API_KEY"] = GeminiKey });
+            environment: new Dictionary<string, string> { ["OPENAI_API_KEY"] = OpenAiKey, ["VLLM_API_KEY"] = VllmKey, ["AZURE_OPENAI_API_KEY"] = AzureKey, ["ANTHROPIC_API_KEY"] = AnthropicKey, ["WATSONX_API_KEY"] = watsonxApiKey, ["GEMINI_API_KEY"] = GeminiKey, ["AWS_ACCESS_KEY_ID"] = BedrockAccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = BedrockSecretKey });
         var envoy = await EnvoyHarness.EnvoyHarness.StartAsync(new EnvoyHarnessOptions
         {
             EnvoyYamlPath = FixtureFiles.InRepository("envoy/envoy.yaml"),

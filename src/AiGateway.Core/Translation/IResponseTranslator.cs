@@ -15,6 +15,15 @@ public interface IResponseTranslator : IDisposable
     /// </summary>
     int? StatusOverride => null;
 
+    /// <summary>
+    /// Called once, before <see cref="OnHeaders"/>, with a lookup of the provider's response headers by
+    /// lower-case name, for translators that need more than the status and content type (Bedrock's
+    /// <c>x-amzn-requestid</c> and <c>x-amzn-errortype</c>). Does nothing by default.
+    /// </summary>
+    void OnResponseHeaders(Func<string, string?> header)
+    {
+    }
+
     /// <summary>Called once with the response status and content type.</summary>
     /// <param name="status">HTTP status from the provider (or from an Envoy local reply).</param>
     /// <param name="contentType">The response content type, if any.</param>

@@ -26,6 +26,8 @@ public sealed class TranslatorRegistry
         return new Dictionary<(EndpointKind, ApiSchema), ITranslator>
         {
             [(EndpointKind.ChatCompletions, ApiSchema.Anthropic)] = new OpenAiToAnthropicTranslator(timeProvider),
+            [(EndpointKind.ChatCompletions, ApiSchema.AwsBedrock)] = new OpenAiToBedrockTranslator(timeProvider),
+            [(EndpointKind.Embeddings, ApiSchema.AwsBedrock)] = new OpenAiToBedrockEmbeddingsTranslator(),
             [(EndpointKind.ChatCompletions, ApiSchema.AzureOpenAi)] = new OpenAiToAzureOpenAiTranslator(EndpointKind.ChatCompletions),
             [(EndpointKind.Embeddings, ApiSchema.AzureOpenAi)] = new OpenAiToAzureOpenAiTranslator(EndpointKind.Embeddings),
             [(EndpointKind.ChatCompletions, ApiSchema.Gemini)] = new OpenAiToGeminiTranslator(timeProvider, GeminiFlavour.AiStudio),

@@ -168,6 +168,7 @@ internal sealed class RouterProcessor(
         var provider = state?.LastAttemptProvider;
 
         _responseTranslator = CreateResponseTranslator(state, provider);
+        _responseTranslator.OnResponseHeaders(name => HeaderMapReader.Get(headers.Headers, name));
         var decision = _responseTranslator.OnHeaders(_status, contentType, headers.EndOfStream);
 
         var mutation = new MutationBuilder();

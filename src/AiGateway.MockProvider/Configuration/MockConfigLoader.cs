@@ -39,13 +39,14 @@ internal static class MockConfigLoader
         }
 
         ApplyEnvironment(file, environment, problems);
+        var bedrock = Bedrock.BedrockMockOptions.FromEnvironment(environment, problems);
         if (problems.Count > 0)
         {
             errors = problems;
             return null;
         }
 
-        var options = ToOptions(file);
+        var options = ToOptions(file, bedrock);
         errors = [.. options.Validate().Select(e => $"{source}: {e}")];
         return errors.Count == 0 ? options : null;
     }
@@ -173,7 +174,7 @@ internal static class MockConfigLoader
         return null;
     }
 
-    private static MockProviderOptions ToOptions(MockConfigFile file)
+    private static MockProviderOptions ToOptions(MockConfigFile file, Bedrock.BedrockMockOptions bedrock)
     {
         var defaults = new MockProviderOptions();
         return new MockProviderOptions
@@ -193,6 +194,7 @@ internal static class MockConfigLoader
             IbmApiKeys = file.IbmApiKeys is null ? defaults.IbmApiKeys : [.. file.IbmApiKeys],
             IamTokenLifetime = file.IamTokenLifetimeSeconds is { } lifetime ? TimeSpan.FromSeconds(lifetime) : defaults.IamTokenLifetime,
             Faults = file.Faults is null ? [] : [.. file.Faults.Select(static f => f?.ToRule()!)],
+            Bedrock = bedrock,
         };
     }
 }

@@ -99,7 +99,8 @@ internal static class MockProviderCommandLine
         usage: AiGateway.MockProvider [--config mock.yaml|mock.json] [--urls http://0.0.0.0:8080]
         environment: MOCK_CONFIG, MOCK_MODELS (a,b,c), MOCK_RESPONSE_TEMPLATE, MOCK_CHUNK_DELAY_MS,
                      MOCK_EMBEDDING_DIMENSIONS, MOCK_API_KEYS (/v1=k1,k2;/compat/v1=k3),
-                     MOCK_REJECT_UNKNOWN_MODELS, MOCK_MAX_RECORDED_REQUESTS, ASPNETCORE_URLS
+                     MOCK_REJECT_UNKNOWN_MODELS, MOCK_MAX_RECORDED_REQUESTS, ASPNETCORE_URLS,
+                     MOCK_AWS_ACCESS_KEYS (AKID=secret,...), MOCK_BEDROCK_API_KEYS (k1,k2), MOCK_AWS_REGION
         per-request faults: x-mock-status, x-mock-retry-after, x-mock-delay-ms, x-mock-chunk-delay-ms,
                      x-mock-reset-after-events, x-mock-reset-before-response, x-mock-stream-error-after-events
         """;

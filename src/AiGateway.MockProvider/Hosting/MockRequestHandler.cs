@@ -87,6 +87,12 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
             return;
         }
 
+        if (Bedrock.BedrockRoute.TryResolve(request.Method, Bedrock.BedrockHandler.RawTarget(context), out var bedrock))
+        {
+            await Bedrock.BedrockHandler.HandleAsync(context, state, bedrock, path, body, requestNumber, logger, ct);
+            return;
+        }
+
         // Anthropic Messages paths get Anthropic's headers, auth and error format; errors carry request_id.
         var anthropicRequestId = MockRoute.IsAnthropicPath(path)
             ? "req_mock_" + requestNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)

@@ -39,6 +39,45 @@ public sealed class TranslateCommandTests
         Assert.EndsWith("data: [DONE]\n\n", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Translates_an_openai_request_to_bedrock_converse()
+    {
+        var (exit, output, error) = await RunAsync(
+            """{"model":"anthropic.claude-3-5-haiku-20241022-v1:0","max_tokens":64,"messages":[{"role":"system","content":"Be brief"},{"role":"user","content":"Hi"}]}"""u8.ToArray(),
+            "translate", "request", "--from", "openai", "--to", "aws-bedrock");
+
+        Assert.True(exit == 0, error);
+        using var actual = JsonDocument.Parse(output);
+        using var expected = JsonDocument.Parse("""{"messages":[{"role":"user","content":[{"text":"Hi"}]}],"system":[{"text":"Be brief"}],"inferenceConfig":{"maxTokens":64}}""");
+        Assert.True(JsonElement.DeepEquals(expected.RootElement, actual.RootElement), output);
+    }
+
+    [Fact]
+    public async Task Translates_a_binary_bedrock_event_stream_to_openai_sse()
+    {
+        var stream = new System.Buffers.ArrayBufferWriter<byte>();
+        foreach (var (type, payload) in new[]
+        {
+            ("messageStart", """{"role":"assistant"}"""),
+            ("contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"Hello"}}"""),
+            ("messageStop", """{"stopReason":"end_turn"}"""),
+            ("metadata", """{"usage":{"inputTokens":3,"outputTokens":1,"totalTokens":4}}"""),
+        })
+        {
+            Core.Streaming.EventStream.EventStreamDecoder.Encode(
+                stream,
+                [Core.Streaming.EventStream.EventStreamHeader.Text(":event-type", type), Core.Streaming.EventStream.EventStreamHeader.Text(":message-type", "event")],
+                Encoding.UTF8.GetBytes(payload));
+        }
+
+        var (exit, output, _) = await RunAsync(stream.WrittenSpan.ToArray(), "translate", "stream", "--from", "aws-bedrock", "--to", "openai", "--include-usage", "--model", "m");
+
+        Assert.Equal(0, exit);
+        Assert.Contains("\"delta\":{\"content\":\"Hello\"}", output, StringComparison.Ordinal);
+        Assert.Contains("\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1,\"total_tokens\":4", output, StringComparison.Ordinal);
+        Assert.EndsWith("data: [DONE]\n\n", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("gemini")]
     [InlineData("vertex-ai")]

@@ -114,8 +114,8 @@ public sealed class OpenAiSdkTests : IAsyncLifetime
     {
         var models = await _stack.OpenAiClient().GetOpenAIModelClient().GetModelsAsync();
 
-        Assert.Equal(["claude-sonnet-4-5", "gemini-2.5-flash", "gemini-embedding-001", "gpt-4o", "gpt-4o-mini", "ibm/granite-3-8b-instruct", "ibm/slate-30m-english-rtrvr", "llama-3.1-8b-instruct", "text-embedding-3-small"], models.Value.Select(m => m.Id));
-        Assert.Equal(["anthropic", "gemini", "gemini", "openai", "openai", "watsonx", "watsonx", "local-vllm", "openai"], models.Value.Select(m => m.OwnedBy));
+        Assert.Equal(["amazon.titan-embed-text-v2:0", "anthropic.claude-3-5-haiku-20241022-v1:0", "claude-sonnet-4-5", "gemini-2.5-flash", "gemini-embedding-001", "gpt-4o", "gpt-4o-mini", "ibm/granite-3-8b-instruct", "ibm/slate-30m-english-rtrvr", "llama-3.1-8b-instruct", "text-embedding-3-small"], models.Value.Select(m => m.Id));
+        Assert.Equal(["bedrock", "bedrock", "anthropic", "gemini", "gemini", "openai", "openai", "watsonx", "watsonx", "local-vllm", "openai"], models.Value.Select(m => m.OwnedBy));
         Assert.Empty(_stack.Provider.Requests);
     }
 

@@ -22,6 +22,7 @@ public sealed class UpstreamCredentialsFactory
 
         // One line per auth kind: _builders[kind] = provider => ...;
         _builders[ProviderAuthKind.IbmIam] = provider => Bearer(provider, new IbmIamTokenSource(http, provider.Auth.TokenUrl ?? ProviderAuth.DefaultIbmIamTokenUrl, provider.ApiKey, time));
+        _builders[ProviderAuthKind.AwsSigV4] = provider => Aws.AwsSigV4Credentials.For(provider, time);
     }
 
     /// <summary>The HTTP client for token requests.</summary>
