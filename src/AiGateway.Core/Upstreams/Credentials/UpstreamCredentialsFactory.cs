@@ -8,6 +8,12 @@ namespace AiGateway.Core.Upstreams.Credentials;
 /// <param name="onFailure">Told each failed token fetch: provider name and a safe message.</param>
 public sealed class UpstreamCredentialsFactory
 {
+    /// <summary>
+    /// Service key of an optional <see cref="HttpClient"/> for token requests (e.g. one that trusts a private
+    /// CA); without one, the host creates its own.
+    /// </summary>
+    public const string HttpClientKey = "aigw-credentials";
+
     private readonly Dictionary<ProviderAuthKind, Func<ProviderDefinition, IUpstreamCredentials>> _builders = [];
     private readonly HttpClient http;
     private readonly TimeProvider time;
@@ -21,6 +27,7 @@ public sealed class UpstreamCredentialsFactory
         this.onFailure = onFailure;
 
         // One line per auth kind: _builders[kind] = provider => ...;
+        _builders[ProviderAuthKind.AzureEntra] = provider => Bearer(provider, new AzureEntraTokenSource(provider.Auth, http));
     }
 
     /// <summary>The HTTP client for token requests.</summary>
