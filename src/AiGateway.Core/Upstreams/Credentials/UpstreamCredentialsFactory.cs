@@ -28,6 +28,7 @@ public sealed class UpstreamCredentialsFactory
 
         // One line per auth kind: _builders[kind] = provider => ...;
         _builders[ProviderAuthKind.AzureEntra] = provider => Bearer(provider, new AzureEntraTokenSource(provider.Auth, http));
+        _builders[ProviderAuthKind.GcpServiceAccount] = provider => Bearer(provider, new GcpServiceAccountTokenSource(provider.Auth, http, time));
     }
 
     /// <summary>The HTTP client for token requests.</summary>
