@@ -1,4 +1,5 @@
 using AiGateway.MockProvider.Faults;
+using AiGateway.MockProvider.Identity;
 using AiGateway.MockProvider.Recording;
 
 namespace AiGateway.MockProvider.Hosting;
@@ -19,6 +20,10 @@ internal sealed class MockProviderState(MockProviderOptions options)
     public FaultRegistry Faults { get; } = CreateFaults(options.Faults);
 
     public ApiKeyPolicy ApiKeys { get; } = new(options.RequiredApiKeys);
+
+    public IssuedTokens IssuedTokens { get; } = new(options.TimeProvider);
+
+    public BearerTokenPolicy BearerTokens { get; } = new(options.BearerTokenPrefixes);
 
     /// <summary>1, 2, 3... for every provider request (drives <c>x-request-id</c>).</summary>
     public long NextRequestNumber() => Interlocked.Increment(ref _requestCount);
