@@ -12,7 +12,7 @@ namespace AiGateway.MockProvider.Identity;
 /// Google's OAuth token endpoint for service accounts: <c>POST /token</c> with
 /// <c>grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer</c> and <c>assertion=&lt;RS256 JWT&gt;</c>. The
 /// assertion's signature is verified with the configured <see cref="MockServiceAccount"/>'s public key; its
-/// <c>iss</c>, <c>aud</c> (this endpoint's URL), <c>scope</c>, <c>iat</c> and <c>exp</c> are checked the way
+/// <c>iss</c>, <c>aud</c> (Google's token URL, as Google requires, or this endpoint's own URL), <c>scope</c>, <c>iat</c> and <c>exp</c> are checked the way
 /// Google does. Errors are Google's <c>{"error","error_description"}</c>.
 /// </summary>
 internal static class GoogleTokenEndpoint
@@ -21,6 +21,9 @@ internal static class GoogleTokenEndpoint
     public const string Path = "/token";
 
     public const string JwtBearerGrant = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+    /// <summary>The audience Google requires of token-request assertions, whatever the key file's <c>token_uri</c>.</summary>
+    public const string GoogleAudience = "https://oauth2.googleapis.com/token";
 
     private static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(1);
     private static readonly TimeSpan Skew = TimeSpan.FromMinutes(5);
@@ -121,9 +124,9 @@ internal static class GoogleTokenEndpoint
             }
         }
 
-        if (aud != audience)
+        if (aud != GoogleAudience && aud != audience)
         {
-            return Fail("invalid_grant", $"Invalid JWT: audience '{aud}' is not this token endpoint ({audience}).");
+            return Fail("invalid_grant", $"Invalid JWT: audience '{aud}' is neither {GoogleAudience} nor this token endpoint ({audience}).");
         }
 
         var now = state.Time.GetUtcNow().ToUnixTimeSeconds();

@@ -4,14 +4,14 @@ using AiGateway.MockProvider.Tests.TestSupport;
 
 namespace AiGateway.MockProvider.Tests.Identity;
 
-public sealed class GoogleTokenEndpointTests : IDisposable
+public sealed class GoogleTokenEndpointTests
 {
     private const string Email = "gateway@mock-project.iam.gserviceaccount.com";
-    private readonly MockServiceAccountKey _key = MockServiceAccountKey.Generate(Email);
 
-    public void Dispose() => _key.Dispose();
+    // One key for the class: RSA key generation is slow.
+    private static readonly MockServiceAccountKey Key = MockServiceAccountKey.Generate(Email);
 
-    private MockProviderOptions Options() => new() { GoogleServiceAccounts = [_key.Account], IssuedTokenLifetime = TimeSpan.FromMinutes(45) };
+    private MockProviderOptions Options() => new() { GoogleServiceAccounts = [Key.Account], IssuedTokenLifetime = TimeSpan.FromMinutes(45) };
 
     private static Uri Audience(MockServerFixture mock) => mock.Server.GetUri("/token");
 
@@ -20,7 +20,7 @@ public sealed class GoogleTokenEndpointTests : IDisposable
     {
         await using var mock = await MockServerFixture.StartAsync(Options());
 
-        using var response = await TokenRequests.GoogleAsync(mock.Client, TokenRequests.Assertion(_key, TokenRequests.Claims(_key, Audience(mock), DateTimeOffset.UtcNow)), mock.Ct);
+        using var response = await TokenRequests.GoogleAsync(mock.Client, TokenRequests.Assertion(Key, TokenRequests.Claims(Key, Audience(mock), DateTimeOffset.UtcNow)), mock.Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var json = await TokenRequests.JsonAsync(response, mock.Ct);
@@ -32,10 +32,21 @@ public sealed class GoogleTokenEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Rejects_an_assertion_signed_with_another_key()
+    public async Task Accepts_googles_own_token_url_as_the_audience()
     {
         await using var mock = await MockServerFixture.StartAsync(Options());
+
+        using var response = await TokenRequests.GoogleAsync(mock.Client, TokenRequests.Assertion(Key, TokenRequests.Claims(Key, new Uri("https://oauth2.googleapis.com/token"), DateTimeOffset.UtcNow)), mock.Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Rejects_an_assertion_signed_with_another_key()
+    {
+        // Key generation is slow on a busy machine: before the fixture's five-second clock starts.
         using var impostor = MockServiceAccountKey.Generate(Email);
+        await using var mock = await MockServerFixture.StartAsync(Options());
 
         using var response = await TokenRequests.GoogleAsync(mock.Client, TokenRequests.Assertion(impostor, TokenRequests.Claims(impostor, Audience(mock), DateTimeOffset.UtcNow)), mock.Ct);
 
@@ -49,7 +60,7 @@ public sealed class GoogleTokenEndpointTests : IDisposable
     public static TheoryData<string, string, string> BadClaims() => new()
     {
         { "iss", "someone-else@mock-project.iam.gserviceaccount.com", "Invalid grant: account not found" },
-        { "aud", "https://oauth2.googleapis.com/token", "Invalid JWT: audience" },
+        { "aud", "https://accounts.example.com/token", "Invalid JWT: audience" },
         { "exp", "expired", "Invalid JWT: Token must be a short-lived token" },
         { "exp", "two-hours", "Invalid JWT: Token must be a short-lived token" },
         { "scope", "", "Invalid OAuth scope" },
@@ -61,7 +72,7 @@ public sealed class GoogleTokenEndpointTests : IDisposable
     {
         await using var mock = await MockServerFixture.StartAsync(Options());
         var now = DateTimeOffset.UtcNow;
-        var claims = TokenRequests.Claims(_key, Audience(mock), now);
+        var claims = TokenRequests.Claims(Key, Audience(mock), now);
         claims[claim] = (claim, value) switch
         {
             ("exp", "expired") => now.AddMinutes(-10).ToUnixTimeSeconds(),
@@ -73,7 +84,7 @@ public sealed class GoogleTokenEndpointTests : IDisposable
             claims["iat"] = now.AddMinutes(-70).ToUnixTimeSeconds();
         }
 
-        using var response = await TokenRequests.GoogleAsync(mock.Client, TokenRequests.Assertion(_key, claims), mock.Ct);
+        using var response = await TokenRequests.GoogleAsync(mock.Client, TokenRequests.Assertion(Key, claims), mock.Ct);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.StartsWith(description, (await TokenRequests.JsonAsync(response, mock.Ct)).GetProperty("error_description").GetString());
@@ -83,10 +94,10 @@ public sealed class GoogleTokenEndpointTests : IDisposable
     public async Task Accepts_only_the_jwt_bearer_grant_with_an_rs256_assertion()
     {
         await using var mock = await MockServerFixture.StartAsync(Options());
-        var claims = TokenRequests.Claims(_key, Audience(mock), DateTimeOffset.UtcNow);
+        var claims = TokenRequests.Claims(Key, Audience(mock), DateTimeOffset.UtcNow);
 
-        using var grant = await TokenRequests.PostFormAsync(mock.Client, "/token", mock.Ct, ("grant_type", "client_credentials"), ("assertion", TokenRequests.Assertion(_key, claims)));
-        using var hs256 = await TokenRequests.GoogleAsync(mock.Client, TokenRequests.Assertion(_key, claims, alg: "HS256"), mock.Ct);
+        using var grant = await TokenRequests.PostFormAsync(mock.Client, "/token", mock.Ct, ("grant_type", "client_credentials"), ("assertion", TokenRequests.Assertion(Key, claims)));
+        using var hs256 = await TokenRequests.GoogleAsync(mock.Client, TokenRequests.Assertion(Key, claims, alg: "HS256"), mock.Ct);
         using var garbage = await TokenRequests.GoogleAsync(mock.Client, "not-a-jwt", mock.Ct);
 
         Assert.Equal("unsupported_grant_type", (await TokenRequests.JsonAsync(grant, mock.Ct)).GetProperty("error").GetString());

@@ -163,7 +163,16 @@ public sealed class GcpServiceAccountTokenSource : IAccessTokenSource
 
     private sealed class Forwarder(HttpClient http) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            http.SendAsync(request, cancellationToken);
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            // Google's own HttpClient has already marked the message as sent: send a copy (same content).
+            var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Content = request.Content, Version = request.Version };
+            foreach (var (name, values) in request.Headers)
+            {
+                copy.Headers.TryAddWithoutValidation(name, values);
+            }
+
+            return http.SendAsync(copy, cancellationToken);
+        }
     }
 }
