@@ -39,6 +39,7 @@ public static class ExtProcServiceCollectionExtensions
             configStore.Reloaded += store.Apply;
             return store;
         });
+        services.AddHostedService<CredentialStoreStarter>();
         services.TryAddSingleton(sp => new ExchangeStore(sp.GetRequiredService<TimeProvider>(), options.ExchangeMaxAge));
         services.AddGrpc(grpc =>
         {
