@@ -185,6 +185,10 @@ internal static class MockConfigLoader
                     static pair => (IReadOnlyList<string>)[.. pair.Value ?? []],
                     StringComparer.Ordinal),
             Faults = file.Faults is null ? [] : [.. file.Faults.Select(static f => f?.ToRule()!)],
+            EntraClients = file.EntraClients is null ? [] : [.. file.EntraClients.Select(static c => c?.ToClient()!)],
+            GoogleServiceAccounts = file.GoogleServiceAccounts is null ? [] : [.. file.GoogleServiceAccounts.Select(static a => a?.ToAccount()!)],
+            BearerTokenPrefixes = file.BearerTokenPrefixes is null ? [] : [.. file.BearerTokenPrefixes],
+            IssuedTokenLifetime = file.TokenLifetimeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.IssuedTokenLifetime,
         };
     }
 }

@@ -111,6 +111,25 @@ public sealed class BearerTokenPolicyTests
         Assert.Equal(BearerCheck.Missing, tokens.Check("Basic abc"));
     }
 
+    [Fact]
+    public async Task Rejects_invalid_identity_options_listing_every_problem()
+    {
+        var options = new MockProviderOptions
+        {
+            EntraClients = [new MockEntraClient("a/b", "app", "")],
+            GoogleServiceAccounts = [new MockServiceAccount("sa@p.iam.gserviceaccount.com", "not a pem")],
+            BearerTokenPrefixes = ["entra"],
+            IssuedTokenLifetime = TimeSpan.Zero,
+        };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => MockProviderServer.StartAsync(options));
+
+        Assert.Contains("token_lifetime_seconds", error.Message);
+        Assert.Contains("entra_clients[0]", error.Message);
+        Assert.Contains("google_service_accounts[0]", error.Message);
+        Assert.Contains("bearer_token_prefixes['entra']", error.Message);
+    }
+
     private sealed class SettableTimeProvider(DateTimeOffset start) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = start;
