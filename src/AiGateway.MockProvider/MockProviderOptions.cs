@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using AiGateway.MockProvider.Embeddings;
+using AiGateway.MockProvider.Identity;
 
 namespace AiGateway.MockProvider;
 
@@ -63,6 +65,27 @@ public sealed class MockProviderOptions
     /// <summary>Recorded requests kept; the oldest are dropped beyond this. Zero disables recording.</summary>
     public int MaxRecordedRequests { get; init; } = 10_000;
 
+    /// <summary>
+    /// Applications the Entra ID token endpoint (<c>POST /{tenant}/oauth2/v2.0/token</c>) accepts. Entra ID
+    /// clients (Azure.Identity) only talk TLS: set <see cref="ServeHttps"/> and use <see cref="MockProviderServer.HttpsBaseAddress"/>.
+    /// </summary>
+    public IReadOnlyList<MockEntraClient> EntraClients { get; init; } = [];
+
+    /// <summary>Service accounts the Google token endpoint (<c>POST /token</c>) accepts signed JWT assertions from.</summary>
+    public IReadOnlyList<MockServiceAccount> GoogleServiceAccounts { get; init; } = [];
+
+    /// <summary>Lifetime (<c>expires_in</c>) of the tokens the identity endpoints issue. Default one hour.</summary>
+    public TimeSpan IssuedTokenLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Path prefixes where only <c>Authorization: Bearer &lt;token issued by this mock&gt;</c> is accepted (API keys are
+    /// not). On Azure OpenAI paths (<c>…/openai/…</c>) an issued bearer token is accepted anyway, in place of <c>api-key</c>.
+    /// </summary>
+    public IReadOnlyList<string> BearerTokenPrefixes { get; init; } = [];
+
+    /// <summary>Also listen for HTTPS on loopback with a self-signed certificate made at start (in-process server only).</summary>
+    public bool ServeHttps { get; init; }
+
     /// <summary>Clock for <c>created</c>, recording timestamps and delays.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
@@ -123,6 +146,8 @@ public sealed class MockProviderOptions
             errors.Add($"iam_token_lifetime_seconds: expected 1 or more, got {IamTokenLifetime.TotalSeconds}");
         }
 
+        ValidateIdentity(errors);
+
         var faults = Faults ?? [];
         for (var i = 0; i < faults.Count; i++)
         {
@@ -136,5 +161,59 @@ public sealed class MockProviderOptions
         }
 
         return errors;
+    }
+
+    private void ValidateIdentity(List<string> errors)
+    {
+        if (IssuedTokenLifetime <= TimeSpan.Zero)
+        {
+            errors.Add($"token_lifetime_seconds: expected more than 0, got {IssuedTokenLifetime.TotalSeconds}");
+        }
+
+        var clients = EntraClients ?? [];
+        for (var i = 0; i < clients.Count; i++)
+        {
+            if (clients[i] is not { } c || string.IsNullOrEmpty(c.TenantId) || c.TenantId.Contains('/', StringComparison.Ordinal)
+                || string.IsNullOrEmpty(c.ClientId) || string.IsNullOrEmpty(c.ClientSecret))
+            {
+                errors.Add($"entra_clients[{i}]: expected tenant_id (no '/'), client_id and client_secret");
+            }
+        }
+
+        var accounts = GoogleServiceAccounts ?? [];
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            if (accounts[i] is not { } a || string.IsNullOrEmpty(a.ClientEmail) || !IsRsaPublicKey(a.PublicKeyPem))
+            {
+                errors.Add($"google_service_accounts[{i}]: expected client_email and an RSA public key in PEM");
+            }
+        }
+
+        foreach (var prefix in BearerTokenPrefixes ?? [])
+        {
+            if (string.IsNullOrEmpty(prefix) || prefix[0] != '/')
+            {
+                errors.Add($"bearer_token_prefixes['{prefix}']: expected a path prefix starting with '/'");
+            }
+        }
+    }
+
+    private static bool IsRsaPublicKey(string? pem)
+    {
+        if (string.IsNullOrWhiteSpace(pem))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            return false;
+        }
     }
 }

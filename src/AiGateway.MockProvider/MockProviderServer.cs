@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using AiGateway.MockProvider.Hosting;
+using AiGateway.MockProvider.Identity;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -22,15 +26,26 @@ public sealed class MockProviderServer : IAsyncDisposable
     private readonly MockProviderState _state;
     private int _disposed;
 
-    private MockProviderServer(WebApplication app, Uri baseAddress)
+    private MockProviderServer(WebApplication app, Uri baseAddress, Uri? httpsBaseAddress, X509Certificate2? certificate)
     {
         _app = app;
         _state = app.Services.GetRequiredService<MockProviderState>();
         BaseAddress = baseAddress;
+        HttpsBaseAddress = httpsBaseAddress;
+        HttpsCertificate = certificate;
     }
 
     /// <summary>Root of the server, with a trailing slash, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The HTTPS root (another port, same endpoints) when <see cref="MockProviderOptions.ServeHttps"/> is set.</summary>
+    public Uri? HttpsBaseAddress { get; }
+
+    /// <summary>The self-signed certificate (CN=localhost, IP 127.0.0.1) served on <see cref="HttpsBaseAddress"/>.</summary>
+    public X509Certificate2? HttpsCertificate { get; }
+
+    /// <summary>The tokens the identity endpoints issued.</summary>
+    public IssuedTokens IssuedTokens => _state.IssuedTokens;
 
     /// <summary>The bound TCP port.</summary>
     public int Port => BaseAddress.Port;
@@ -57,23 +72,65 @@ public sealed class MockProviderServer : IAsyncDisposable
             throw new ArgumentException("Invalid mock provider options: " + string.Join("; ", errors), nameof(options));
         }
 
-        var app = MockProviderApp.Build(options, [], static builder =>
+        var certificate = options.ServeHttps ? CreateLoopbackCertificate() : null;
+        var app = MockProviderApp.Build(options, [], builder =>
         {
             builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(static kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.Listen(IPAddress.Loopback, 0);
+                if (certificate is not null)
+                {
+                    kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate));
+                }
+            });
         });
         try
         {
             await app.StartAsync(ct);
-            var address = app.Services.GetRequiredService<IServer>().Features
-                .GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            return new MockProviderServer(app, new Uri(address.TrimEnd('/') + "/"));
+            var addresses = app.Services.GetRequiredService<IServer>().Features
+                .GetRequiredFeature<IServerAddressesFeature>().Addresses;
+            var http = addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal));
+            var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
+            return new MockProviderServer(app, new Uri(http.TrimEnd('/') + "/"), https is null ? null : new Uri(https.TrimEnd('/') + "/"), certificate);
         }
         catch
         {
             await app.DisposeAsync();
+            certificate?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A handler that trusts exactly <see cref="HttpsCertificate"/> (and the system's roots otherwise), for
+    /// clients of <see cref="HttpsBaseAddress"/>.
+    /// </summary>
+    public SocketsHttpHandler CreateTrustingHandler()
+    {
+        var thumbprint = HttpsCertificate?.GetCertHashString(HashAlgorithmName.SHA256)
+            ?? throw new InvalidOperationException("the server was started without ServeHttps");
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+            errors == SslPolicyErrors.None
+            || (certificate is not null && string.Equals(certificate.GetCertHashString(HashAlgorithmName.SHA256), thumbprint, StringComparison.Ordinal));
+        return handler;
+    }
+
+    private static X509Certificate2 CreateLoopbackCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        var now = DateTimeOffset.UtcNow;
+        using var ephemeral = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(2));
+
+        // Kestrel needs a key it can use for TLS on every platform: round-trip through PKCS#12.
+        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
     }
 
     /// <summary>Forgets every recorded request.</summary>
@@ -123,5 +180,6 @@ public sealed class MockProviderServer : IAsyncDisposable
         }
 
         await _app.DisposeAsync();
+        HttpsCertificate?.Dispose();
     }
 }

@@ -114,6 +114,55 @@ public sealed class GatewayStack : IAsyncDisposable
             return new UpstreamCredentialsFactory(http, sp.GetRequiredService<TimeProvider>(), (name, reason) => AiGateway.ExtProc.Telemetry.Log.CredentialFetchFailed(logger, name, reason));
         });
 
+    /// <summary>
+    /// The stack over a test-only gateway.yaml instead of the shipped sample: its envoy.yaml is rendered on the
+    /// fly, <paramref name="environment"/> (which may use the started mock's addresses) fills its <c>${VARS}</c>,
+    /// and when the mock serves HTTPS the gateway's token requests trust its certificate.
+    /// </summary>
+    public static async Task<GatewayStack> StartAsync(
+        string gatewayYamlPath,
+        MockProviderOptions providerOptions,
+        Func<MockProviderServer, IReadOnlyDictionary<string, string>> environment,
+        Action<IServiceCollection>? configureExtProc = null)
+    {
+        var provider = await MockProviderServer.StartAsync(providerOptions);
+        var variables = environment(provider);
+        var loader = new AiGateway.Core.Configuration.GatewayConfigLoader(
+            new AiGateway.Core.Translation.TranslatorRegistry().Supports,
+            name => variables.TryGetValue(name, out var value) ? value : null,
+            TimeProvider.System);
+        var loaded = await loader.LoadFileAsync(gatewayYamlPath, CancellationToken.None);
+        if (!loaded.Succeeded)
+        {
+            throw new InvalidOperationException("test gateway.yaml is invalid:\n" + string.Join('\n', loaded.Findings));
+        }
+
+        var envoyYaml = Path.Combine(Directory.CreateTempSubdirectory("aigw-e2e-").FullName, "envoy.yaml");
+        await File.WriteAllTextAsync(envoyYaml, AiGateway.Core.Rendering.EnvoyBootstrapRenderer.Render(loaded.Snapshot!, new AiGateway.Core.Rendering.EnvoyRenderOptions()));
+        var extProc = await ExtProcTestServer.StartAsync(
+            gatewayYamlPath,
+            services =>
+            {
+                if (provider.HttpsCertificate is not null)
+                {
+                    services.AddKeyedSingleton(AiGateway.Core.Upstreams.Credentials.UpstreamCredentialsFactory.HttpClientKey, new HttpClient(provider.CreateTrustingHandler()) { Timeout = TimeSpan.FromSeconds(15) });
+                }
+
+                configureExtProc?.Invoke(services);
+            },
+            environment: variables);
+        var envoy = await EnvoyHarness.EnvoyHarness.StartAsync(new EnvoyHarnessOptions
+        {
+            EnvoyYamlPath = envoyYaml,
+            AddressOverrides = new Dictionary<string, string>
+            {
+                ["extproc:50051"] = extProc.Address,
+                ["mock-provider:8080"] = $"127.0.0.1:{provider.Port}",
+            },
+        });
+        return new GatewayStack(provider, extProc, envoy);
+    }
+
     /// <summary>The harness's record of the only request so far, once it is complete (the client may see the last byte first).</summary>
     public async Task<HarnessRequestRecord> SingleRecordAsync()
     {

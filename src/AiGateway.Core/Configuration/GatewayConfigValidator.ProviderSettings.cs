@@ -176,6 +176,17 @@ public static partial class GatewayConfigValidator
                 ok &= Present(context, $"{authPath}.client_id", a.ClientId, "is required for azure-entra");
                 ok &= Present(context, $"{authPath}.client_secret", a.ClientSecret, "is required for azure-entra");
                 ok &= HttpUrl(context, $"{authPath}.authority_host", a.AuthorityHost, out var authorityHost);
+                if (authorityHost is not null && authorityHost.Scheme != Uri.UriSchemeHttps)
+                {
+                    // Azure.Identity refuses to send a client secret over plain HTTP.
+                    ok = context.Error($"{authPath}.authority_host", $"'{a.AuthorityHost}' must be an https URL: Entra ID tokens are only requested over TLS");
+                }
+
+                if (p.ApiKey is not null)
+                {
+                    ok = context.Error($"{path}.api_key", "does not apply with auth type azure-entra: Azure OpenAI gets either an api-key or an Entra ID token, never both");
+                }
+
                 return ok ? new ProviderAuth
                 {
                     Kind = kind,

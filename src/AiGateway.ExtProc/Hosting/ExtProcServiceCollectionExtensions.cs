@@ -27,7 +27,8 @@ public static class ExtProcServiceCollectionExtensions
         services.TryAddSingleton(sp =>
         {
             var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("AiGateway.ExtProc.Credentials");
-            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(15) };
+            var http = sp.GetKeyedService<HttpClient>(UpstreamCredentialsFactory.HttpClientKey)
+                ?? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(15) };
             return new UpstreamCredentialsFactory(http, sp.GetRequiredService<TimeProvider>(), (provider, reason) => Log.CredentialFetchFailed(logger, provider, reason));
         });
         services.TryAddSingleton(sp =>
@@ -38,6 +39,7 @@ public static class ExtProcServiceCollectionExtensions
             configStore.Reloaded += store.Apply;
             return store;
         });
+        services.AddHostedService<CredentialStoreStarter>();
         services.TryAddSingleton(sp => new ExchangeStore(sp.GetRequiredService<TimeProvider>(), options.ExchangeMaxAge));
         services.AddGrpc(grpc =>
         {

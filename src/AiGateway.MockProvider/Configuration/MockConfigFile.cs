@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AiGateway.MockProvider.Identity;
 
 namespace AiGateway.MockProvider.Configuration;
 
@@ -25,4 +26,12 @@ internal sealed class MockConfigFile
     public int? IamTokenLifetimeSeconds { get; set; }
 
     public List<MockFaultConfig>? Faults { get; set; }
+
+    public List<MockEntraClientConfig>? EntraClients { get; set; }
+
+    public List<MockServiceAccountConfig>? GoogleServiceAccounts { get; set; }
+
+    public List<string>? BearerTokenPrefixes { get; set; }
+
+    public int? TokenLifetimeSeconds { get; set; }
 }

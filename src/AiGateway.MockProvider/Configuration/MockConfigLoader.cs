@@ -195,6 +195,10 @@ internal static class MockConfigLoader
             IamTokenLifetime = file.IamTokenLifetimeSeconds is { } lifetime ? TimeSpan.FromSeconds(lifetime) : defaults.IamTokenLifetime,
             Faults = file.Faults is null ? [] : [.. file.Faults.Select(static f => f?.ToRule()!)],
             Bedrock = bedrock,
+            EntraClients = file.EntraClients is null ? [] : [.. file.EntraClients.Select(static c => c?.ToClient()!)],
+            GoogleServiceAccounts = file.GoogleServiceAccounts is null ? [] : [.. file.GoogleServiceAccounts.Select(static a => a?.ToAccount()!)],
+            BearerTokenPrefixes = file.BearerTokenPrefixes is null ? [] : [.. file.BearerTokenPrefixes],
+            IssuedTokenLifetime = file.TokenLifetimeSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : defaults.IssuedTokenLifetime,
         };
     }
 }

@@ -1,4 +1,5 @@
 using AiGateway.MockProvider.Faults;
+using AiGateway.MockProvider.Identity;
 using AiGateway.MockProvider.Recording;
 
 namespace AiGateway.MockProvider.Hosting;
@@ -25,6 +26,11 @@ internal sealed class MockProviderState(MockProviderOptions options)
 
     /// <summary>Tokens issued by the mock IBM Cloud IAM, the only ones watsonx.ai paths accept.</summary>
     public Identity.IamTokenIssuer IamTokens { get; } = new(options.TimeProvider, options.IamTokenLifetime);
+
+    /// <summary>Tokens issued by the mock Entra ID and Google token endpoints.</summary>
+    public IssuedTokens IssuedTokens { get; } = new(options.TimeProvider);
+
+    public BearerTokenPolicy BearerTokens { get; } = new(options.BearerTokenPrefixes);
 
     /// <summary>1, 2, 3... for every provider request (drives <c>x-request-id</c>).</summary>
     public long NextRequestNumber() => Interlocked.Increment(ref _requestCount);

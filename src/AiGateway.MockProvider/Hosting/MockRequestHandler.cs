@@ -4,6 +4,7 @@ using AiGateway.MockProvider.Chat;
 using AiGateway.MockProvider.Embeddings;
 using AiGateway.MockProvider.Faults;
 using AiGateway.MockProvider.Gemini;
+using AiGateway.MockProvider.Identity;
 using AiGateway.MockProvider.Json;
 using AiGateway.MockProvider.Messages;
 using AiGateway.MockProvider.Models;
@@ -13,8 +14,9 @@ using Microsoft.Extensions.Logging;
 namespace AiGateway.MockProvider.Hosting;
 
 /// <summary>
-/// The terminal middleware. For a provider request: read and record it, add the standard headers,
-/// check the API key (Bearer, or <c>x-api-key</c> plus <c>anthropic-version</c> on Anthropic paths), resolve the route, parse the body, pick the fault (rule + headers), apply
+/// The terminal middleware. Token requests go to the mock identity endpoints (<see cref="IdentityEndpoints"/>).
+/// For a provider request: read and record it, add the standard headers,
+/// check issued bearer tokens (<see cref="BearerTokenPolicy"/>) or the API key (Bearer, or <c>x-api-key</c> plus <c>anthropic-version</c> on Anthropic paths), resolve the route, parse the body, pick the fault (rule + headers), apply
 /// delay / reset / status, then answer. <c>/healthz</c> and <c>/_mock/*</c> are neither recorded nor faulted.
 /// </summary>
 internal sealed class MockRequestHandler(MockProviderState state, ILogger logger, CancellationToken stopping)
@@ -23,6 +25,7 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
     public const string AdminPrefix = "/_mock/";
     public const string AnthropicApiKeyHeader = "x-api-key";
     public const string AnthropicVersionHeader = "anthropic-version";
+    public const string AzureApiKeyHeader = "api-key";
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -93,6 +96,11 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
             return;
         }
 
+        if (await IdentityEndpoints.TryHandleAsync(context, state, path, body, ct))
+        {
+            return;
+        }
+
         // Anthropic Messages paths get Anthropic's headers, auth and error format; errors carry request_id.
         var anthropicRequestId = MockRoute.IsAnthropicPath(path)
             ? "req_mock_" + requestNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)
@@ -100,7 +108,8 @@ internal sealed class MockRequestHandler(MockProviderState state, ILogger logger
         if (anthropicRequestId is null)
         {
             StandardHeaders.Apply(context.Response, requestNumber, body.Length, state.Time, startTimestamp);
-            if (state.ApiKeys.Check(path, request.Headers.Authorization.ToString()) is { } authError)
+            var bearer = state.BearerTokens.Check(state.IssuedTokens, path, request.Headers.Authorization.ToString(), request.Headers[AzureApiKeyHeader].ToString());
+            if ((bearer.Applies ? bearer.Error : state.ApiKeys.Check(path, request.Headers.Authorization.ToString())) is { } authError)
             {
                 await JsonResponder.WriteErrorAsync(context, authError, ct);
                 return;

@@ -9,7 +9,7 @@ namespace AiGateway.Core.Tests.Translation;
 
 public sealed class OpenAiToAzureOpenAiTranslatorTests
 {
-    private static ProviderDefinition Azure(string endpoint, string? apiVersion = null, string key = "azure-key") => new()
+    private static ProviderDefinition Azure(string endpoint, string? apiVersion = null, string key = "azure-key", ProviderAuth? auth = null) => new()
     {
         Name = "azure",
         Schema = ApiSchema.AzureOpenAi,
@@ -23,6 +23,7 @@ public sealed class OpenAiToAzureOpenAiTranslatorTests
         IsSupported = true,
         ApiVersion = apiVersion ?? GatewayConfigValidator.DefaultAzureApiVersion,
         Deployments = new Dictionary<string, string> { ["gpt-4o"] = "prod-4o" }.ToFrozenDictionary(),
+        Auth = auth ?? ProviderAuth.ApiKey,
     };
 
     private static (UpstreamRequest Request, string Body) Translate(EndpointKind kind, string json, ProviderDefinition provider)
@@ -66,6 +67,17 @@ public sealed class OpenAiToAzureOpenAiTranslatorTests
 
         Assert.Contains(new KeyValuePair<string, string>("api-key", "azure-key"), request.Headers);
         Assert.DoesNotContain(request.Headers, h => h.Key == "authorization");
+    }
+
+    [Fact]
+    public void Sends_no_api_key_when_the_provider_authenticates_with_entra_id()
+    {
+        var entra = Azure("https://res.openai.azure.com", auth: new ProviderAuth { Kind = ProviderAuthKind.AzureEntra, TenantId = "t", ClientId = "c", ClientSecret = new Secret("s") });
+
+        var (request, _) = Translate(EndpointKind.ChatCompletions, """{"model":"gpt-4o","messages":[]}""", entra);
+
+        // The credentials step adds the Entra ID bearer token after translation; Azure must never get both.
+        Assert.DoesNotContain(request.Headers, h => h.Key is "api-key" or "authorization");
     }
 
     [Fact]

@@ -8,6 +8,12 @@ namespace AiGateway.Core.Upstreams.Credentials;
 /// <param name="onFailure">Told each failed token fetch: provider name and a safe message.</param>
 public sealed class UpstreamCredentialsFactory
 {
+    /// <summary>
+    /// Service key of an optional <see cref="HttpClient"/> for token requests (e.g. one that trusts a private
+    /// CA); without one, the host creates its own.
+    /// </summary>
+    public const string HttpClientKey = "aigw-credentials";
+
     private readonly Dictionary<ProviderAuthKind, Func<ProviderDefinition, IUpstreamCredentials>> _builders = [];
     private readonly HttpClient http;
     private readonly TimeProvider time;
@@ -23,6 +29,8 @@ public sealed class UpstreamCredentialsFactory
         // One line per auth kind: _builders[kind] = provider => ...;
         _builders[ProviderAuthKind.IbmIam] = provider => Bearer(provider, new IbmIamTokenSource(http, provider.Auth.TokenUrl ?? ProviderAuth.DefaultIbmIamTokenUrl, provider.ApiKey, time));
         _builders[ProviderAuthKind.AwsSigV4] = provider => Aws.AwsSigV4Credentials.For(provider, time);
+        _builders[ProviderAuthKind.AzureEntra] = provider => Bearer(provider, new AzureEntraTokenSource(provider.Auth, http));
+        _builders[ProviderAuthKind.GcpServiceAccount] = provider => Bearer(provider, new GcpServiceAccountTokenSource(provider.Auth, http, time));
     }
 
     /// <summary>The HTTP client for token requests.</summary>
