@@ -29,7 +29,8 @@ public static class ErrorBodyNormalizer
     public static byte[] ForEmptyBody(int status) =>
         OpenAiErrorWriter.ToBytes(new ClientError(status, MessageFor(status, default), OpenAiErrorWriter.TypeFor(status), null, CodeFor(status)));
 
-    private static string MessageFor(int status, ReadOnlySpan<byte> body)
+    /// <summary>A message for an error body that is not error JSON: the status, plus short plain text echoed.</summary>
+    internal static string MessageFor(int status, ReadOnlySpan<byte> body)
     {
         var text = body.Length is > 0 and <= MaxEchoedLength && !body.Contains((byte)'<') ? TryText(body) : null;
         return string.IsNullOrWhiteSpace(text)
