@@ -97,6 +97,8 @@ public sealed partial class AnthropicToOpenAiResponseTranslator
                     continue;
                 }
 
+                // The first chunk (id and model come before its choices) opens the message at once.
+                Start(output);
                 while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
                 {
                     ReadChoice(data, ref reader, output);
