@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using AiGateway.Core.Configuration;
 using AiGateway.Core.Schemas.OpenAi;
 
@@ -66,7 +67,18 @@ public sealed class AnthropicToOpenAiTranslator(ITranslator chat) : ITranslator
     private static ChatForm Convert(ParsedRequest request)
     {
         var body = new ArrayBufferWriter<byte>(request.Body.Length + 256);
-        var error = OpenAiChatRequestWriter.Write(request.Body, body, out var hasTopK);
+        ClientError? error;
+        bool hasTopK;
+        try
+        {
+            error = OpenAiChatRequestWriter.Write(request.Body, body, out hasTopK);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            // Only a request that skipped AnthropicRequestReader gets here (a response-only translation).
+            error = ClientError.MalformedJson("the body is not a Messages request");
+            hasTopK = false;
+        }
 
         // The chat translators' response side reads the request's model and stream flag; usage is always
         // asked for, because a Messages stream reports it in message_delta.
