@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using AiGateway.Core.Translation;
 
@@ -21,6 +22,16 @@ public static class OpenAiChatRequestWriter
     /// <inheritdoc cref="MediumEffortBudget"/>
     public const int HighEffortBudget = 16384;
 
+    private enum Block
+    {
+        Other,
+        Text,
+        Image,
+        ToolUse,
+        ToolResult,
+        Thinking,
+    }
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Writes the OpenAI body; returns a client error instead when the request cannot be expressed.</summary>
@@ -39,7 +50,7 @@ public static class OpenAiChatRequestWriter
 
         using var writer = new Utf8JsonWriter(output, WriterOptions);
         writer.WriteStartObject();
-        writer.WriteString("model"u8, root.GetProperty("model").GetString());
+        Copy(writer, "model"u8, root.GetProperty("model"));
         writer.WriteStartArray("messages"u8);
         if (root.TryGetProperty("system", out var system) && WriteSystem(writer, system) is { } systemError)
         {
@@ -83,7 +94,7 @@ public static class OpenAiChatRequestWriter
         if (root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object
             && metadata.TryGetProperty("user_id", out var user) && user.ValueKind == JsonValueKind.String)
         {
-            writer.WriteString("user"u8, user.GetString());
+            Copy(writer, "user"u8, user);
         }
 
         if (Effort(root, out var effortError) is { } effort)
@@ -136,50 +147,44 @@ public static class OpenAiChatRequestWriter
 
     private static ClientError? WriteSystem(Utf8JsonWriter writer, JsonElement system)
     {
-        string? text;
-        if (system.ValueKind == JsonValueKind.String)
-        {
-            text = system.GetString();
-        }
-        else if (system.ValueKind == JsonValueKind.Array)
-        {
-            var texts = new List<string>();
-            foreach (var block in system.EnumerateArray())
-            {
-                if (BlockType(block) != "text")
-                {
-                    return Invalid("system", "system: only text blocks are accepted.");
-                }
-
-                texts.Add(TextOf(block));
-            }
-
-            text = string.Join('\n', texts);
-        }
-        else if (system.ValueKind == JsonValueKind.Null)
+        if (system.ValueKind == JsonValueKind.Null)
         {
             return null;
         }
-        else
+
+        if (system.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var block in system.EnumerateArray())
+            {
+                if (KindOf(block) != Block.Text)
+                {
+                    return Invalid("system", "system: only text blocks are accepted.");
+                }
+            }
+        }
+        else if (system.ValueKind != JsonValueKind.String)
         {
             return Invalid("system", "system: Input should be a valid string or a list of text blocks.");
         }
 
-        if (!string.IsNullOrEmpty(text))
+        if (system.ValueKind == JsonValueKind.String ? system.ValueEquals(ReadOnlySpan<byte>.Empty) : system.GetArrayLength() == 0)
         {
-            writer.WriteStartObject();
-            writer.WriteString("role"u8, "system");
-            writer.WriteString("content"u8, text);
-            writer.WriteEndObject();
+            return null;
         }
 
+        writer.WriteStartObject();
+        writer.WriteString("role"u8, "system");
+        WriteJoinedText(writer, "content"u8, system);
+        writer.WriteEndObject();
         return null;
     }
 
     private static ClientError? WriteMessage(Utf8JsonWriter writer, JsonElement message, int index)
     {
-        var role = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out var r) ? r.GetString() : null;
-        if (role is not ("user" or "assistant"))
+        JsonElement role = default;
+        var hasRole = message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out role);
+        var isUser = hasRole && role.ValueEquals("user"u8);
+        if (!isUser && !(hasRole && role.ValueEquals("assistant"u8)))
         {
             return Invalid($"messages.{index}.role", $"messages.{index}.role: Input should be 'user' or 'assistant'");
         }
@@ -192,13 +197,13 @@ public static class OpenAiChatRequestWriter
         if (content.ValueKind == JsonValueKind.String)
         {
             writer.WriteStartObject();
-            writer.WriteString("role"u8, role);
-            writer.WriteString("content"u8, content.GetString());
+            writer.WriteString("role"u8, isUser ? "user"u8 : "assistant"u8);
+            Copy(writer, "content"u8, content);
             writer.WriteEndObject();
             return null;
         }
 
-        return role == "user" ? WriteUserBlocks(writer, content, index) : WriteAssistantBlocks(writer, content, index);
+        return isUser ? WriteUserBlocks(writer, content, index) : WriteAssistantBlocks(writer, content, index);
     }
 
     private static ClientError? WriteUserBlocks(Utf8JsonWriter writer, JsonElement blocks, int index)
@@ -208,24 +213,24 @@ public static class OpenAiChatRequestWriter
         var onlyText = true;
         foreach (var block in blocks.EnumerateArray())
         {
-            switch (BlockType(block))
+            switch (KindOf(block))
             {
-                case "tool_result":
+                case Block.ToolResult:
                     if (WriteToolResult(writer, block, index) is { } resultError)
                     {
                         return resultError;
                     }
 
                     break;
-                case "text":
+                case Block.Text:
                     parts++;
                     break;
-                case "image":
+                case Block.Image:
                     parts++;
                     onlyText = false;
                     break;
-                case var other:
-                    return Reject($"messages.{index}.content", $"'{other ?? "untyped"}' content blocks cannot be sent to OpenAI-format providers");
+                default:
+                    return Reject($"messages.{index}.content", $"'{TypeName(block)}' content blocks cannot be sent to OpenAI-format providers");
             }
         }
 
@@ -240,9 +245,9 @@ public static class OpenAiChatRequestWriter
         {
             foreach (var block in blocks.EnumerateArray())
             {
-                if (BlockType(block) == "text")
+                if (KindOf(block) == Block.Text)
                 {
-                    writer.WriteString("content"u8, TextOf(block));
+                    WriteText(writer, "content"u8, block);
                 }
             }
         }
@@ -251,15 +256,15 @@ public static class OpenAiChatRequestWriter
             writer.WriteStartArray("content"u8);
             foreach (var block in blocks.EnumerateArray())
             {
-                var type = BlockType(block);
-                if (type == "text")
+                var kind = KindOf(block);
+                if (kind == Block.Text)
                 {
                     writer.WriteStartObject();
                     writer.WriteString("type"u8, "text");
-                    writer.WriteString("text"u8, TextOf(block));
+                    WriteText(writer, "text"u8, block);
                     writer.WriteEndObject();
                 }
-                else if (type == "image" && WriteImage(writer, block, index) is { } imageError)
+                else if (kind == Block.Image && WriteImage(writer, block, index) is { } imageError)
                 {
                     return imageError;
                 }
@@ -315,75 +320,63 @@ public static class OpenAiChatRequestWriter
 
     private static ClientError? WriteToolResult(Utf8JsonWriter writer, JsonElement block, int index)
     {
-        var id = block.TryGetProperty("tool_use_id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString() : null;
-        if (string.IsNullOrEmpty(id))
+        if (!block.TryGetProperty("tool_use_id", out var id) || id.ValueKind != JsonValueKind.String || id.ValueEquals(ReadOnlySpan<byte>.Empty))
         {
             return Invalid($"messages.{index}.content", $"messages.{index}.content: tool_result.tool_use_id: Field required");
         }
 
-        string text;
-        if (!block.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
+        var hasContent = block.TryGetProperty("content", out var content) && content.ValueKind != JsonValueKind.Null;
+        if (hasContent && content.ValueKind == JsonValueKind.Array)
         {
-            text = string.Empty;
-        }
-        else if (content.ValueKind == JsonValueKind.String)
-        {
-            text = content.GetString()!;
-        }
-        else if (content.ValueKind == JsonValueKind.Array)
-        {
-            var texts = new List<string>();
             foreach (var part in content.EnumerateArray())
             {
-                if (BlockType(part) != "text")
+                if (KindOf(part) != Block.Text)
                 {
                     return Reject($"messages.{index}.content", "tool results may only hold text for OpenAI-format providers");
                 }
-
-                texts.Add(TextOf(part));
             }
-
-            text = string.Join('\n', texts);
         }
-        else
+        else if (hasContent && content.ValueKind != JsonValueKind.String)
         {
             return Invalid($"messages.{index}.content", $"messages.{index}.content: tool_result.content should be a string or a list of blocks");
         }
 
-        // OpenAI has no error flag: a failed tool's result is an {"error": ...} object, the form the
-        // gateway reads back as is_error in the other direction.
-        if (block.TryGetProperty("is_error", out var isError) && isError.ValueKind == JsonValueKind.True && !IsErrorObject(text))
-        {
-            text = ErrorObject(text);
-        }
-
         writer.WriteStartObject();
         writer.WriteString("role"u8, "tool");
-        writer.WriteString("tool_call_id"u8, id);
-        writer.WriteString("content"u8, text);
+        Copy(writer, "tool_call_id"u8, id);
+
+        // OpenAI has no error flag: a failed tool's result is an {"error": ...} object, the form the
+        // gateway reads back as is_error in the other direction.
+        if (block.TryGetProperty("is_error", out var isError) && isError.ValueKind == JsonValueKind.True)
+        {
+            var text = !hasContent ? string.Empty : content.ValueKind == JsonValueKind.String ? content.GetString()! : JoinedText(content);
+            writer.WriteString("content"u8, IsErrorObject(text) ? text : ErrorObject(text));
+        }
+        else if (hasContent)
+        {
+            WriteJoinedText(writer, "content"u8, content);
+        }
+        else
+        {
+            writer.WriteString("content"u8, string.Empty);
+        }
+
         writer.WriteEndObject();
         return null;
     }
 
     private static ClientError? WriteAssistantBlocks(Utf8JsonWriter writer, JsonElement blocks, int index)
     {
-        var text = new System.Text.StringBuilder();
-        var hasText = false;
+        var texts = 0;
         var calls = 0;
         foreach (var block in blocks.EnumerateArray())
         {
-            switch (BlockType(block))
+            switch (KindOf(block))
             {
-                case "text":
-                    if (hasText)
-                    {
-                        text.Append('\n');
-                    }
-
-                    text.Append(TextOf(block));
-                    hasText = true;
+                case Block.Text:
+                    texts++;
                     break;
-                case "tool_use":
+                case Block.ToolUse:
                     if (!block.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
                         || !block.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
                     {
@@ -392,28 +385,28 @@ public static class OpenAiChatRequestWriter
 
                     calls++;
                     break;
-                case "thinking" or "redacted_thinking":
+                case Block.Thinking:
                     // Earlier reasoning is Anthropic's to verify (signatures); OpenAI takes none back.
                     break;
-                case var other:
-                    return Reject($"messages.{index}.content", $"'{other ?? "untyped"}' content blocks cannot be sent to OpenAI-format providers");
+                default:
+                    return Reject($"messages.{index}.content", $"'{TypeName(block)}' content blocks cannot be sent to OpenAI-format providers");
             }
         }
 
-        if (!hasText && calls == 0)
+        if (texts == 0 && calls == 0)
         {
             return null;
         }
 
         writer.WriteStartObject();
         writer.WriteString("role"u8, "assistant");
-        if (hasText)
+        if (texts == 0)
         {
-            writer.WriteString("content"u8, text.ToString());
+            writer.WriteNull("content"u8);
         }
         else
         {
-            writer.WriteNull("content"u8);
+            WriteJoinedText(writer, "content"u8, blocks, skipOthers: true);
         }
 
         if (calls > 0)
@@ -421,17 +414,19 @@ public static class OpenAiChatRequestWriter
             writer.WriteStartArray("tool_calls"u8);
             foreach (var block in blocks.EnumerateArray())
             {
-                if (BlockType(block) != "tool_use")
+                if (KindOf(block) != Block.ToolUse)
                 {
                     continue;
                 }
 
                 writer.WriteStartObject();
-                writer.WriteString("id"u8, block.GetProperty("id").GetString());
+                Copy(writer, "id"u8, block.GetProperty("id"));
                 writer.WriteString("type"u8, "function");
                 writer.WriteStartObject("function"u8);
-                writer.WriteString("name"u8, block.GetProperty("name").GetString());
-                writer.WriteString("arguments"u8, block.TryGetProperty("input", out var input) && input.ValueKind != JsonValueKind.Null ? input.GetRawText() : "{}");
+                Copy(writer, "name"u8, block.GetProperty("name"));
+
+                // The input's JSON text, as it came, becomes the arguments string.
+                writer.WriteString("arguments"u8, block.TryGetProperty("input", out var input) && input.ValueKind != JsonValueKind.Null ? JsonMarshal.GetRawUtf8Value(input) : "{}"u8);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
             }
@@ -490,10 +485,10 @@ public static class OpenAiChatRequestWriter
                 writer.WriteStartObject();
                 writer.WriteString("type"u8, "function");
                 writer.WriteStartObject("function"u8);
-                writer.WriteString("name"u8, name.GetString());
+                Copy(writer, "name"u8, name);
                 if (tool.TryGetProperty("description", out var description) && description.ValueKind == JsonValueKind.String)
                 {
-                    writer.WriteString("description"u8, description.GetString());
+                    Copy(writer, "description"u8, description);
                 }
 
                 writer.WritePropertyName("parameters"u8);
@@ -674,11 +669,97 @@ public static class OpenAiChatRequestWriter
         return true;
     }
 
-    private static string? BlockType(JsonElement block) =>
-        block.ValueKind == JsonValueKind.Object && block.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+    private static Block KindOf(JsonElement block)
+    {
+        if (block.ValueKind != JsonValueKind.Object || !block.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+        {
+            return Block.Other;
+        }
 
-    private static string TextOf(JsonElement block) =>
-        block.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString()! : string.Empty;
+        return type.ValueEquals("text"u8) ? Block.Text
+            : type.ValueEquals("image"u8) ? Block.Image
+            : type.ValueEquals("tool_use"u8) ? Block.ToolUse
+            : type.ValueEquals("tool_result"u8) ? Block.ToolResult
+            : type.ValueEquals("thinking"u8) || type.ValueEquals("redacted_thinking"u8) ? Block.Thinking
+            : Block.Other;
+    }
+
+    /// <summary>A block's type name, for error messages only.</summary>
+    private static string TypeName(JsonElement block) =>
+        block.ValueKind == JsonValueKind.Object && block.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString()! : "untyped";
+
+    /// <summary>Writes a string value as it stands in the request (no string is materialised).</summary>
+    private static void Copy(Utf8JsonWriter writer, ReadOnlySpan<byte> name, JsonElement value)
+    {
+        writer.WritePropertyName(name);
+        value.WriteTo(writer);
+    }
+
+    private static void WriteText(Utf8JsonWriter writer, ReadOnlySpan<byte> name, JsonElement block)
+    {
+        if (block.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
+        {
+            Copy(writer, name, text);
+        }
+        else
+        {
+            writer.WriteString(name, string.Empty);
+        }
+    }
+
+    /// <summary>
+    /// Writes a string, or the texts of a block list joined with <c>\n</c>; a single block is copied as is.
+    /// With <paramref name="skipOthers"/>, blocks that are not text are passed over.
+    /// </summary>
+    private static void WriteJoinedText(Utf8JsonWriter writer, ReadOnlySpan<byte> name, JsonElement value, bool skipOthers = false)
+    {
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            Copy(writer, name, value);
+            return;
+        }
+
+        JsonElement? single = null;
+        var count = 0;
+        foreach (var block in value.EnumerateArray())
+        {
+            if (!skipOthers || KindOf(block) == Block.Text)
+            {
+                single = block;
+                count++;
+            }
+        }
+
+        if (count == 1)
+        {
+            WriteText(writer, name, single!.Value);
+        }
+        else
+        {
+            writer.WriteString(name, JoinedText(value));
+        }
+    }
+
+    private static string JoinedText(JsonElement blocks)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var block in blocks.EnumerateArray())
+        {
+            if (KindOf(block) != Block.Text)
+            {
+                continue;
+            }
+
+            if (text.Length > 0)
+            {
+                text.Append('\n');
+            }
+
+            text.Append(block.TryGetProperty("text", out var piece) && piece.ValueKind == JsonValueKind.String ? piece.GetString() : null);
+        }
+
+        return text.ToString();
+    }
 
     private static bool IsErrorObject(string text)
     {
