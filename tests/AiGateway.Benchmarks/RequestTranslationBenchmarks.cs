@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Frozen;
 using AiGateway.Core.Configuration;
+using AiGateway.Core.Schemas.Anthropic;
 using AiGateway.Core.Schemas.OpenAi;
 using AiGateway.Core.Translation;
 using BenchmarkDotNet.Attributes;
@@ -10,7 +11,9 @@ namespace AiGateway.Benchmarks;
 /// <summary>
 /// The ~6 KB OpenAI chat request (system, user, assistant tool calls, two tool results, assistant, user;
 /// two tools; <c>stream: true</c>): parse alone, then each translation from the pre-parsed request into
-/// a reused buffer.
+/// a reused buffer. The same conversation as an Anthropic Messages request (~6 KB) for the Messages
+/// ingress: parse, translation to OpenAI (each op on a fresh request, so the chat form is not cached),
+/// and the pass-through to Anthropic.
 /// </summary>
 [MemoryDiagnoser]
 public class RequestTranslationBenchmarks
@@ -24,6 +27,10 @@ public class RequestTranslationBenchmarks
     private OpenAiToOpenAiTranslator _toOpenAi = null!;
     private OpenAiToAzureOpenAiTranslator _toAzure = null!;
     private OpenAiToAnthropicTranslator _toAnthropic = null!;
+    private byte[] _messagesRequest = [];
+    private ParsedRequest _messages = null!;
+    private AnthropicToOpenAiTranslator _messagesToOpenAi = null!;
+    private AnthropicPassThroughTranslator _messagesToAnthropic = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -38,11 +45,21 @@ public class RequestTranslationBenchmarks
         _toAzure = new OpenAiToAzureOpenAiTranslator(EndpointKind.ChatCompletions);
         _toAnthropic = new OpenAiToAnthropicTranslator(TimeProvider.System);
 
+        _messagesRequest = BenchmarkFixtures.Bytes("anthropic-messages-request-6kb.json");
+        _messages = AnthropicRequestReader.Read(_messagesRequest, out error)
+            ?? throw new InvalidOperationException($"fixture rejected: {error?.Message}");
+        _messagesToOpenAi = new AnthropicToOpenAiTranslator(_toOpenAi);
+        _messagesToAnthropic = new AnthropicPassThroughTranslator();
+
         // Every translation must succeed on the fixture, or the numbers measure an error path.
-        foreach (var (translator, provider) in new (ITranslator, ProviderDefinition)[] { (_toOpenAi, _openAi), (_toAzure, _azure), (_toAnthropic, _anthropic) })
+        foreach (var (translator, request, provider) in new (ITranslator, ParsedRequest, ProviderDefinition)[]
+        {
+            (_toOpenAi, _parsed, _openAi), (_toAzure, _parsed, _azure), (_toAnthropic, _parsed, _anthropic),
+            (_messagesToOpenAi, _messages, _openAi), (_messagesToAnthropic, _messages, _anthropic),
+        })
         {
             _body.ResetWrittenCount();
-            var upstream = translator.TranslateRequest(_parsed, provider, _body);
+            var upstream = translator.TranslateRequest(request, provider, _body);
             if (upstream.Error is { } rejected || _body.WrittenCount == 0)
             {
                 throw new InvalidOperationException($"{translator.GetType().Name} failed on the fixture: {upstream.Error?.Message}");
@@ -72,6 +89,25 @@ public class RequestTranslationBenchmarks
     {
         _body.ResetWrittenCount();
         return _toAnthropic.TranslateRequest(_parsed, _anthropic, _body);
+    }
+
+    [Benchmark(Description = "AnthropicRequestReader.Read (6 KB)")]
+    public ParsedRequest? ParseMessages() => AnthropicRequestReader.Read(_messagesRequest, out _);
+
+    [Benchmark(Description = "Anthropic->OpenAI TranslateRequest (6 KB)")]
+    public UpstreamRequest MessagesToOpenAi()
+    {
+        _body.ResetWrittenCount();
+
+        // A new request each time: the chat form is computed once per request and cached for its attempts.
+        return _messagesToOpenAi.TranslateRequest(_messages with { }, _openAi, _body);
+    }
+
+    [Benchmark(Description = "Anthropic->Anthropic pass-through TranslateRequest (6 KB)")]
+    public UpstreamRequest MessagesToAnthropic()
+    {
+        _body.ResetWrittenCount();
+        return _messagesToAnthropic.TranslateRequest(_messages, _anthropic, _body);
     }
 
     private static ProviderDefinition Provider(string name, ApiSchema schema, string endpoint, string basePath)

@@ -18,6 +18,8 @@ public class StreamTranslationBenchmarks
     private readonly SseEventSplitter _splitter = new();
     private byte[][] _openAiChunks = [];
     private byte[][] _anthropicChunks = [];
+    private AnthropicToOpenAiTranslator _messages = null!;
+    private ParsedRequest _messagesRequest = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -40,6 +42,13 @@ public class StreamTranslationBenchmarks
         if (!AnthropicStream().Reported || !_output.WrittenSpan.EndsWith("data: [DONE]\n\n"u8))
         {
             throw new InvalidOperationException("the Anthropic stream did not translate to a complete OpenAI stream");
+        }
+
+        _messages = new AnthropicToOpenAiTranslator(new OpenAiToOpenAiTranslator(EndpointKind.ChatCompletions));
+        _messagesRequest = Core.Schemas.Anthropic.AnthropicRequestReader.Read("""{"model":"gpt-4o","max_tokens":512,"stream":true,"messages":[{"role":"user","content":"Hi"}]}"""u8.ToArray(), out _)!;
+        if (!OpenAiToMessagesStream().Reported || !_output.WrittenSpan.EndsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"u8))
+        {
+            throw new InvalidOperationException("the OpenAI stream did not translate to a complete Anthropic event stream");
         }
 
         if (SplitterFeed() != Events)
@@ -73,6 +82,21 @@ public class StreamTranslationBenchmarks
         using var translator = new AnthropicResponseTranslator("claude-sonnet-4-5", requestedStream: true, clientWantsUsage: false, Created);
         translator.OnHeaders(200, "text/event-stream", endOfStream: false);
         var chunks = _anthropicChunks;
+        for (var i = 0; i < chunks.Length; i++)
+        {
+            translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);
+        }
+
+        return translator.Usage;
+    }
+
+    [Benchmark(OperationsPerInvoke = Events, Description = "OpenAI stream -> Anthropic events (per chunk)")]
+    public Core.Tokens.TokenUsage OpenAiToMessagesStream()
+    {
+        _output.ResetWrittenCount();
+        using var translator = _messages.CreateResponseTranslator(_messagesRequest);
+        translator.OnHeaders(200, "text/event-stream", endOfStream: false);
+        var chunks = _openAiChunks;
         for (var i = 0; i < chunks.Length; i++)
         {
             translator.OnBody(chunks[i], endOfStream: i == chunks.Length - 1, _output);
