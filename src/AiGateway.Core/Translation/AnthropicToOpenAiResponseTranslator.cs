@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using AiGateway.Core.Schemas.Anthropic;
 using AiGateway.Core.Streaming;
@@ -138,9 +139,22 @@ public sealed partial class AnthropicToOpenAiResponseTranslator(IResponseTransla
 
     private void WriteMessageCore(ReadOnlySpan<byte> completion, IBufferWriter<byte> output)
     {
-        var reader = new Utf8JsonReader(completion);
-        using var document = JsonDocument.ParseValue(ref reader);
-        var root = document.RootElement;
+        // Parse from a pooled copy: JsonDocument.Parse over memory keeps its metadata pooled too.
+        var copy = ArrayPool<byte>.Shared.Rent(completion.Length);
+        try
+        {
+            completion.CopyTo(copy);
+            using var document = JsonDocument.Parse(copy.AsMemory(0, completion.Length));
+            WriteMessageCore(document.RootElement, output);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    private void WriteMessageCore(JsonElement root, IBufferWriter<byte> output)
+    {
         var choice = root.GetProperty("choices")[0];
         var message = choice.GetProperty("message");
         var finish = choice.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
@@ -148,29 +162,37 @@ public sealed partial class AnthropicToOpenAiResponseTranslator(IResponseTransla
 
         using var writer = new Utf8JsonWriter(output, WriterOptions);
         writer.WriteStartObject();
-        writer.WriteString("id"u8, root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : "msg_gateway");
+        if (root.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String)
+        {
+            Copy(writer, "id"u8, id);
+        }
+        else
+        {
+            writer.WriteString("id"u8, "msg_gateway"u8);
+        }
+
         writer.WriteString("type"u8, "message");
         writer.WriteString("role"u8, "assistant");
-        writer.WriteString("model"u8, root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String ? model.GetString() : requestedModel);
+        if (root.TryGetProperty("model", out var model) && model.ValueKind == JsonValueKind.String)
+        {
+            Copy(writer, "model"u8, model);
+        }
+        else
+        {
+            writer.WriteString("model"u8, requestedModel);
+        }
+
         writer.WriteStartArray("content"u8);
-        var reasoning = StringOf(message, "reasoning_content") ?? StringOf(message, "reasoning");
-        if (!string.IsNullOrEmpty(reasoning))
+        if ((NonEmptyString(message, "reasoning_content") ?? NonEmptyString(message, "reasoning")) is { } reasoning)
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, "thinking");
-            writer.WriteString("thinking"u8, reasoning);
+            Copy(writer, "thinking"u8, reasoning);
             writer.WriteString("signature"u8, string.Empty);
             writer.WriteEndObject();
         }
 
-        var text = ContentText(message) ?? StringOf(message, "refusal");
-        if (text is not null && (text.Length > 0 || !hasTools))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type"u8, "text");
-            writer.WriteString("text"u8, text);
-            writer.WriteEndObject();
-        }
+        WriteTextBlock(writer, message, hasTools);
 
         if (hasTools)
         {
@@ -179,8 +201,8 @@ public sealed partial class AnthropicToOpenAiResponseTranslator(IResponseTransla
                 var function = call.GetProperty("function");
                 writer.WriteStartObject();
                 writer.WriteString("type"u8, "tool_use");
-                writer.WriteString("id"u8, call.GetProperty("id").GetString());
-                writer.WriteString("name"u8, function.GetProperty("name").GetString());
+                Copy(writer, "id"u8, call.GetProperty("id"));
+                Copy(writer, "name"u8, function.GetProperty("name"));
                 writer.WritePropertyName("input"u8);
                 WriteToolInput(writer, StringOf(function, "arguments"));
                 writer.WriteEndObject();
@@ -227,34 +249,54 @@ public sealed partial class AnthropicToOpenAiResponseTranslator(IResponseTransla
     private static string? StringOf(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    /// <summary>A message's content: a string, or its text parts joined; null when absent.</summary>
-    private static string? ContentText(JsonElement message)
+    /// <summary>
+    /// The text block: the message's content (a string, or its text parts joined), else its refusal. An
+    /// empty text is written only when there are no tool calls.
+    /// </summary>
+    private static void WriteTextBlock(Utf8JsonWriter writer, JsonElement message, bool hasTools)
     {
-        if (!message.TryGetProperty("content", out var content))
+        var hasContent = message.TryGetProperty("content", out var content) && content.ValueKind is JsonValueKind.String or JsonValueKind.Array;
+        if (!hasContent && !(message.TryGetProperty("refusal", out content) && content.ValueKind == JsonValueKind.String))
         {
-            return null;
+            return;
         }
 
+        if (content.ValueKind == JsonValueKind.String && hasTools && content.ValueEquals(ReadOnlySpan<byte>.Empty))
+        {
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "text");
         if (content.ValueKind == JsonValueKind.String)
         {
-            return content.GetString();
+            Copy(writer, "text"u8, content);
         }
-
-        if (content.ValueKind != JsonValueKind.Array)
+        else
         {
-            return null;
-        }
-
-        var text = new System.Text.StringBuilder();
-        foreach (var part in content.EnumerateArray())
-        {
-            if (StringOf(part, "text") is { } piece)
+            var text = new System.Text.StringBuilder();
+            foreach (var part in content.EnumerateArray())
             {
-                text.Append(piece);
+                if (StringOf(part, "text") is { } piece)
+                {
+                    text.Append(piece);
+                }
             }
+
+            writer.WriteString("text"u8, text.ToString());
         }
 
-        return text.ToString();
+        writer.WriteEndObject();
+    }
+
+    private static JsonElement? NonEmptyString(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && !value.ValueEquals(ReadOnlySpan<byte>.Empty) ? value : null;
+
+    /// <summary>Writes a value as the provider sent it, escapes included (it was parsed, so it is valid JSON).</summary>
+    private static void Copy(Utf8JsonWriter writer, ReadOnlySpan<byte> name, JsonElement value)
+    {
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
     }
 
     private static void WriteInt(IBufferWriter<byte> output, long value)

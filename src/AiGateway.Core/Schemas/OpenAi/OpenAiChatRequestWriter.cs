@@ -688,11 +688,11 @@ public static class OpenAiChatRequestWriter
     private static string TypeName(JsonElement block) =>
         block.ValueKind == JsonValueKind.Object && block.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String ? type.GetString()! : "untyped";
 
-    /// <summary>Writes a string value as it stands in the request (no string is materialised).</summary>
+    /// <summary>Writes a value as it stands in the request, escapes included: no string is materialised or re-escaped.</summary>
     private static void Copy(Utf8JsonWriter writer, ReadOnlySpan<byte> name, JsonElement value)
     {
         writer.WritePropertyName(name);
-        value.WriteTo(writer);
+        writer.WriteRawValue(JsonMarshal.GetRawUtf8Value(value), skipInputValidation: true);
     }
 
     private static void WriteText(Utf8JsonWriter writer, ReadOnlySpan<byte> name, JsonElement block)
