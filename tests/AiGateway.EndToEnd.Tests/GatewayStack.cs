@@ -179,6 +179,18 @@ public sealed class GatewayStack : IAsyncDisposable
         NetworkTimeout = TimeSpan.FromSeconds(30),
     });
 
+    /// <summary>
+    /// The official Anthropic SDK pointed at the gateway (its own retries off). The SDK appends
+    /// <c>/v1/messages</c> to <paramref name="pathPrefix"/>, e.g. <c>/anthropic</c>.
+    /// </summary>
+    public Anthropic.AnthropicClient AnthropicClient(string pathPrefix = "") => new(new Anthropic.Core.ClientOptions
+    {
+        BaseUrl = new Uri(BaseAddress, pathPrefix).ToString().TrimEnd('/'),
+        ApiKey = GatewayKey,
+        MaxRetries = 0,
+        Timeout = TimeSpan.FromSeconds(30),
+    });
+
     /// <summary>A plain HTTP client for what the SDK cannot send (extra body fields, broken JSON).</summary>
     public HttpClient HttpClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 

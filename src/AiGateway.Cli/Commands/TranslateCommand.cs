@@ -4,7 +4,6 @@ using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using AiGateway.Core.Configuration;
-using AiGateway.Core.Schemas.OpenAi;
 using AiGateway.Core.Translation;
 
 namespace AiGateway.Cli.Commands;
@@ -20,9 +19,9 @@ internal static class TranslateCommand
     public static Command Build(Stream input, TextWriter output, TextWriter error)
     {
         var command = new Command("translate", "Translate a request, response or stream read from standard input, as extproc would.");
-        command.Subcommands.Add(Kind("request", "An OpenAI request body to a provider's format (--from openai --to <provider type>).", input, output, error));
-        command.Subcommands.Add(Kind("response", "A provider's response body to OpenAI's (--from <provider type> --to openai).", input, output, error));
-        command.Subcommands.Add(Kind("stream", "A provider's event stream to OpenAI's SSE (--from <provider type> --to openai).", input, output, error));
+        command.Subcommands.Add(Kind("request", "A client's request body (OpenAI, or Anthropic Messages) to a provider's format (--from openai|anthropic --to <provider type>).", input, output, error));
+        command.Subcommands.Add(Kind("response", "A provider's response body to the client's format (--from <provider type> --to openai|anthropic).", input, output, error));
+        command.Subcommands.Add(Kind("stream", "A provider's event stream to the client's SSE (--from <provider type> --to openai|anthropic).", input, output, error));
         return command;
     }
 
@@ -50,10 +49,21 @@ internal static class TranslateCommand
             }
 
             var providerName = kind == "request" ? toName : fromName;
-            var openAiName = kind == "request" ? fromName : toName;
-            if (openAiName != "openai")
+            var clientName = kind == "request" ? fromName : toName;
+            if (clientName is not ("openai" or "anthropic"))
             {
-                return await FailAsync(error, $"the client side must be 'openai' (got '{openAiName}'); other client schemas are not supported yet").ConfigureAwait(false);
+                return await FailAsync(error, $"the client side must be 'openai' or 'anthropic' (got '{clientName}')").ConfigureAwait(false);
+            }
+
+            if (clientName == "anthropic")
+            {
+                // Anthropic clients speak the Messages API, the gateway's only endpoint in their format.
+                if (kindOfEndpoint != EndpointKind.ChatCompletions)
+                {
+                    return await FailAsync(error, "anthropic clients only have the chat (Messages) endpoint").ConfigureAwait(false);
+                }
+
+                kindOfEndpoint = EndpointKind.Messages;
             }
 
             if (!ApiSchemaNames.TryParse(providerName, out var schema))
@@ -64,7 +74,7 @@ internal static class TranslateCommand
             var registry = new TranslatorRegistry();
             if (!registry.TryGet(kindOfEndpoint.Value, schema, out var translator))
             {
-                return await FailAsync(error, $"no {parse.GetValue(endpoint)} translator between openai and '{providerName}' yet").ConfigureAwait(false);
+                return await FailAsync(error, $"no {parse.GetValue(endpoint)} translator between {clientName} and '{providerName}' yet").ConfigureAwait(false);
             }
 
             var bytes = await ReadAllAsync(input, cancellationToken).ConfigureAwait(false);
@@ -84,7 +94,7 @@ internal static class TranslateCommand
 
     private static async Task<int> TranslateRequestAsync(ITranslator translator, EndpointKind endpoint, ApiSchema schema, byte[] bytes, TextWriter output, TextWriter error)
     {
-        var parsed = OpenAiRequestReader.Read(endpoint, bytes, out var clientError);
+        var parsed = ClientRequestReader.Read(endpoint, bytes, out var clientError);
         if (parsed is null)
         {
             return await FailAsync(error, clientError!.Message).ConfigureAwait(false);
@@ -132,7 +142,8 @@ internal static class TranslateCommand
 
     private static async Task<int> TranslateResponseAsync(ITranslator translator, EndpointKind endpoint, bool stream, string model, int status, bool includeUsage, byte[] bytes, TextWriter output)
     {
-        var request = new ParsedRequest(endpoint, ReadOnlyMemory<byte>.Empty, model, stream, includeUsage, null);
+        // Anthropic streams always carry usage, so a Messages client always "asks" for it.
+        var request = new ParsedRequest(endpoint, ReadOnlyMemory<byte>.Empty, model, stream, includeUsage || endpoint == EndpointKind.Messages, null);
         using var responses = translator.CreateResponseTranslator(request);
         responses.OnHeaders(status, stream ? "text/event-stream" : "application/json", bytes.Length == 0);
         var chunkSize = stream ? InputChunkBytes : Math.Max(bytes.Length, 1);

@@ -22,7 +22,7 @@ public sealed record ClientError(int Status, string Message, string Type, string
 
     /// <summary>404 for a path the gateway does not serve.</summary>
     public static ClientError UnsupportedPath(string method, string path) =>
-        new(404, $"Unrecognized request URL ({method} {path}). This gateway serves POST /v1/chat/completions, POST /v1/embeddings and GET /v1/models.", "invalid_request_error", null, "unknown_url");
+        new(404, $"Unrecognized request URL ({method} {path}). This gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages and GET /v1/models.", "invalid_request_error", null, "unknown_url");
 
     /// <summary>405 for a known path with the wrong method.</summary>
     public static ClientError MethodNotAllowed(string method, string path, string allowed) =>

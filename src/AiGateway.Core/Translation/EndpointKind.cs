@@ -8,4 +8,10 @@ public enum EndpointKind
 
     /// <summary>POST /v1/embeddings.</summary>
     Embeddings,
+
+    /// <summary>
+    /// POST /v1/messages (and /anthropic/v1/messages): Anthropic's Messages API. The client speaks
+    /// Anthropic's format, requests and errors alike.
+    /// </summary>
+    Messages,
 }

@@ -81,7 +81,8 @@ public static class ErrorBodyNormalizer
             : new ClientError(status, message, OpenAiErrorWriter.TypeFor(status), param, code ?? CodeFor(status));
     }
 
-    private static string MessageFor(int status, ReadOnlySpan<byte> body)
+    /// <summary>A message for an error body that is not error JSON: the status, plus short plain text echoed.</summary>
+    internal static string MessageFor(int status, ReadOnlySpan<byte> body)
     {
         var text = body.Length is > 0 and <= MaxEchoedLength && !body.Contains((byte)'<') ? TryText(body) : null;
         return string.IsNullOrWhiteSpace(text)

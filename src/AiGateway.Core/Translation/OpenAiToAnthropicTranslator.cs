@@ -20,8 +20,7 @@ public sealed class OpenAiToAnthropicTranslator(TimeProvider timeProvider) : ITr
 
         var headers = TranslationHelper.JsonRequestHeaders();
         AnthropicApiKeyAuth.Apply(provider, headers);
-        var path = provider.BasePath.EndsWith("/v1", StringComparison.Ordinal) ? provider.BasePath + "/messages" : provider.BasePath + "/v1/messages";
-        return new UpstreamRequest(path, headers);
+        return new UpstreamRequest(TranslationHelper.AnthropicMessagesPath(provider), headers);
     }
 
     /// <inheritdoc />

@@ -8,6 +8,16 @@ namespace AiGateway.Core.Translation;
 /// <param name="Body">The original body.</param>
 /// <param name="Model">The requested model.</param>
 /// <param name="Stream">True for <c>stream: true</c>.</param>
-/// <param name="ClientWantsUsage">True when the client set <c>stream_options.include_usage</c>.</param>
+/// <param name="ClientWantsUsage">
+/// True when the client set <c>stream_options.include_usage</c>; always true for
+/// <see cref="EndpointKind.Messages"/>, whose streams always carry usage.
+/// </param>
 /// <param name="PreferProvider">The <c>prefer_provider</c> body field, if any.</param>
-public sealed record ParsedRequest(EndpointKind Endpoint, ReadOnlyMemory<byte> Body, string Model, bool Stream, bool ClientWantsUsage, string? PreferProvider);
+public sealed record ParsedRequest(EndpointKind Endpoint, ReadOnlyMemory<byte> Body, string Model, bool Stream, bool ClientWantsUsage, string? PreferProvider)
+{
+    /// <summary>
+    /// The client's <c>anthropic-beta</c> header (Messages requests only): forwarded when the request goes
+    /// to an Anthropic provider unchanged.
+    /// </summary>
+    public string? AnthropicBeta { get; init; }
+}

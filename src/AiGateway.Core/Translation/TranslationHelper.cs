@@ -1,3 +1,5 @@
+using AiGateway.Core.Configuration;
+
 namespace AiGateway.Core.Translation;
 
 /// <summary>Pieces every translator's upstream request shares.</summary>
@@ -10,6 +12,10 @@ internal static class TranslationHelper
         EndpointKind.Embeddings => "/embeddings",
         _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
     };
+
+    /// <summary>The Messages path of an Anthropic provider: <c>/v1/messages</c> under its base path (which may end in <c>/v1</c>).</summary>
+    public static string AnthropicMessagesPath(ProviderDefinition provider) =>
+        provider.BasePath.EndsWith("/v1", StringComparison.Ordinal) ? provider.BasePath + "/messages" : provider.BasePath + "/v1/messages";
 
     /// <summary>
     /// Headers of a JSON request whose response the gateway must read: identity encoding, because the

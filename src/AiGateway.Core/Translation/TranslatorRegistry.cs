@@ -14,9 +14,25 @@ public sealed class TranslatorRegistry
     {
     }
 
-    /// <summary>Creates a registry with the given translators (tests use this to add failing ones).</summary>
-    public TranslatorRegistry(IDictionary<(EndpointKind Endpoint, ApiSchema Schema), ITranslator> translators) =>
-        _translators = translators.ToFrozenDictionary();
+    /// <summary>
+    /// Creates a registry with the given translators (tests use this to add failing ones). Every schema with
+    /// a chat completions translator also serves Anthropic Messages clients: unless a Messages translator is
+    /// given for it, an <see cref="AnthropicToOpenAiTranslator"/> over its chat translator is added.
+    /// </summary>
+    public TranslatorRegistry(IDictionary<(EndpointKind Endpoint, ApiSchema Schema), ITranslator> translators)
+    {
+        ArgumentNullException.ThrowIfNull(translators);
+        var all = new Dictionary<(EndpointKind Endpoint, ApiSchema Schema), ITranslator>(translators);
+        foreach (var ((endpoint, schema), translator) in translators)
+        {
+            if (endpoint == EndpointKind.ChatCompletions)
+            {
+                all.TryAdd((EndpointKind.Messages, schema), new AnthropicToOpenAiTranslator(translator));
+            }
+        }
+
+        _translators = all.ToFrozenDictionary();
+    }
 
     /// <summary>The translators this build ships.</summary>
     public static Dictionary<(EndpointKind Endpoint, ApiSchema Schema), ITranslator> BuiltIn(TimeProvider timeProvider)
@@ -28,6 +44,7 @@ public sealed class TranslatorRegistry
             [(EndpointKind.ChatCompletions, ApiSchema.Anthropic)] = new OpenAiToAnthropicTranslator(timeProvider),
             [(EndpointKind.ChatCompletions, ApiSchema.AwsBedrock)] = new OpenAiToBedrockTranslator(timeProvider),
             [(EndpointKind.Embeddings, ApiSchema.AwsBedrock)] = new OpenAiToBedrockEmbeddingsTranslator(),
+            [(EndpointKind.Messages, ApiSchema.Anthropic)] = new AnthropicPassThroughTranslator(),
             [(EndpointKind.ChatCompletions, ApiSchema.AzureOpenAi)] = new OpenAiToAzureOpenAiTranslator(EndpointKind.ChatCompletions),
             [(EndpointKind.Embeddings, ApiSchema.AzureOpenAi)] = new OpenAiToAzureOpenAiTranslator(EndpointKind.Embeddings),
             [(EndpointKind.ChatCompletions, ApiSchema.Gemini)] = new OpenAiToGeminiTranslator(timeProvider, GeminiFlavour.AiStudio),

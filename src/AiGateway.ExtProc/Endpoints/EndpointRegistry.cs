@@ -19,6 +19,8 @@ internal static class EndpointRegistry
                 return EndpointRoute.ChatCompletions;
             case "/v1/embeddings":
                 return EndpointRoute.Embeddings;
+            case "/v1/messages" or "/anthropic/v1/messages":
+                return EndpointRoute.Messages;
             case "/v1/models":
                 return EndpointRoute.ModelsList;
         }
@@ -40,6 +42,22 @@ internal static class EndpointRegistry
     {
         EndpointRoute.ChatCompletions => EndpointKind.ChatCompletions,
         EndpointRoute.Embeddings => EndpointKind.Embeddings,
+        EndpointRoute.Messages => EndpointKind.Messages,
         _ => null,
     };
+
+    /// <summary>
+    /// True when errors for <paramref name="path"/> go out in Anthropic's format: the Messages endpoints, and
+    /// unknown paths an Anthropic SDK would call (<c>/anthropic/...</c>, <c>/v1/messages/...</c>).
+    /// </summary>
+    public static bool SpeaksAnthropic(EndpointRoute route, string path)
+    {
+        if (route == EndpointRoute.Messages)
+        {
+            return true;
+        }
+
+        return route == EndpointRoute.Unknown
+            && (path.StartsWith("/anthropic/", StringComparison.Ordinal) || path.StartsWith("/v1/messages", StringComparison.Ordinal));
+    }
 }

@@ -12,6 +12,9 @@ internal enum EndpointRoute
     /// <summary>POST /v1/embeddings.</summary>
     Embeddings,
 
+    /// <summary>POST /v1/messages or /anthropic/v1/messages (Anthropic's Messages API).</summary>
+    Messages,
+
     /// <summary>GET /v1/models, answered from configuration.</summary>
     ModelsList,
 

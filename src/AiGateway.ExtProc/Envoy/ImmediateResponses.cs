@@ -1,3 +1,4 @@
+using AiGateway.Core.Schemas.Anthropic;
 using AiGateway.Core.Schemas.OpenAi;
 using AiGateway.Core.Translation;
 using Envoy.Config.Core.V3;
@@ -16,6 +17,17 @@ internal static class ImmediateResponses
         var body = OpenAiErrorWriter.ToBytes(error);
         return Json(error.Status, body, requestId, $"ai_gateway_{error.Code ?? error.Type}");
     }
+
+    /// <summary>An Anthropic error JSON reply (Messages clients).</summary>
+    public static ProcessingResponse AnthropicError(ClientError error, string? requestId)
+    {
+        var body = AnthropicErrorWriter.ToBytes(error);
+        return Json(error.Status, body, requestId, $"ai_gateway_{error.Code ?? error.Type}");
+    }
+
+    /// <summary>An error reply in the client's format: Anthropic's when <paramref name="anthropic"/>, else OpenAI's.</summary>
+    public static ProcessingResponse Error(ClientError error, string? requestId, bool anthropic) =>
+        anthropic ? AnthropicError(error, requestId) : OpenAiError(error, requestId);
 
     /// <summary>A 200 JSON reply (e.g. the models list).</summary>
     public static ProcessingResponse Json(int status, byte[] body, string? requestId, string details)

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using AiGateway.Core.Configuration;
-using AiGateway.Core.Schemas.OpenAi;
 using AiGateway.Core.Translation;
 using AiGateway.Core.Upstreams;
 using AiGateway.ExtProc.Endpoints;
@@ -35,12 +34,15 @@ internal sealed class RouterProcessor(
     public const string ProviderHeader = "x-ai-gateway-provider";
     public const string PreferProviderHeader = "x-ai-gateway-prefer-provider";
     public const string ProviderUsedHeader = "x-provider-used";
+    public const string AnthropicBetaHeader = "anthropic-beta";
     private const string GatewayHeaderPrefix = "x-ai-gateway-";
 
     private ExchangeState? _state;
     private IResponseTranslator? _responseTranslator;
     private ArrayBufferWriter<byte>? _output;
     private string? _preferHeader;
+    private string? _anthropicBeta;
+    private bool _anthropicErrors;
     private int _status;
     private bool _streaming;
     private bool _finished;
@@ -56,6 +58,7 @@ internal sealed class RouterProcessor(
         var snapshot = configStore.Current;
         var requestId = Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
         _state = new ExchangeState(requestId, snapshot, route, timeProvider.GetTimestamp());
+        _anthropicErrors = EndpointRegistry.SpeaksAnthropic(route, path);
 
         if (route == EndpointRoute.Unknown)
         {
@@ -93,6 +96,11 @@ internal sealed class RouterProcessor(
         }
 
         _preferHeader = HeaderMapReader.Get(headers.Headers, PreferProviderHeader);
+        if (route == EndpointRoute.Messages)
+        {
+            _anthropicBeta = HeaderMapReader.Get(headers.Headers, AnthropicBetaHeader);
+        }
+
         exchanges.Add(_state);
 
         // Client-sent gateway headers never travel on; the upstream filter replaces credentials per attempt.
@@ -125,10 +133,15 @@ internal sealed class RouterProcessor(
         }
 
         // ByteString is immutable: keeping it is a zero-copy way to keep the original bytes.
-        var parsed = OpenAiRequestReader.Read(kind.Value, body.Memory, out var error);
+        var parsed = ClientRequestReader.Read(kind.Value, body.Memory, out var error);
         if (parsed is null)
         {
             return Immediate(error!);
+        }
+
+        if (_anthropicBeta is not null)
+        {
+            parsed = parsed with { AnthropicBeta = _anthropicBeta };
         }
 
         var candidates = state.Snapshot.ProvidersFor(parsed.Model);
@@ -258,7 +271,7 @@ internal sealed class RouterProcessor(
     }
 
     public ProcessingResponse InternalError() =>
-        ImmediateResponses.OpenAiError(ClientError.Internal(_state?.RequestId ?? "unknown"), _state?.RequestId);
+        ImmediateResponses.Error(ClientError.Internal(_state?.RequestId ?? "unknown"), _state?.RequestId, _anthropicErrors);
 
     public void Dispose()
     {
@@ -296,8 +309,11 @@ internal sealed class RouterProcessor(
             return translator.CreateResponseTranslator(parsed);
         }
 
-        // Local replies (Envoy's 413/504, no route) and anything we did not route: errors become OpenAI JSON.
-        return new OpenAiResponseTranslator(requestedStream: false, clientWantsUsage: true);
+        // Local replies (Envoy's 413/504, no route) and anything we did not route: errors become JSON in the
+        // client's format.
+        return _anthropicErrors
+            ? new AnthropicPassThroughResponseTranslator(requestedStream: false)
+            : new OpenAiResponseTranslator(requestedStream: false, clientWantsUsage: true);
     }
 
     private Struct? Finish()
@@ -336,7 +352,7 @@ internal sealed class RouterProcessor(
     private ValueTask<ProcessingResponse> Immediate(ClientError error)
     {
         _status = error.Status;
-        var reply = ImmediateResponses.OpenAiError(error, _state?.RequestId);
+        var reply = ImmediateResponses.Error(error, _state?.RequestId, _anthropicErrors);
         reply.DynamicMetadata = Finish();
         return Reply(reply);
     }

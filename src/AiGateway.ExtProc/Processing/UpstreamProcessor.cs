@@ -4,6 +4,7 @@ using AiGateway.Core.Configuration;
 using AiGateway.Core.Translation;
 using AiGateway.Core.Upstreams;
 using AiGateway.Core.Upstreams.Credentials;
+using AiGateway.ExtProc.Endpoints;
 using AiGateway.ExtProc.Envoy;
 using AiGateway.ExtProc.Telemetry;
 using Envoy.Service.ExtProc.V3;
@@ -41,6 +42,7 @@ internal sealed class UpstreamProcessor(
     ];
 
     private string? _requestId;
+    private bool _anthropic;
 
     // The upstream filter sends request headers only (envoy.yaml): its one reply is the last.
     public bool IsComplete { get; private set; }
@@ -52,25 +54,32 @@ internal sealed class UpstreamProcessor(
         _requestId = HeaderMapReader.Get(headers, RouterProcessor.RequestIdHeader);
         if (_requestId is null || !exchanges.TryGet(_requestId, out var state) || state.Request is not { } parsed)
         {
+            // Without the exchange the client's format is a guess from the path (a first attempt still has the client's).
+            var path = HeaderMapReader.Get(headers, ":path") ?? "/";
+            _anthropic = EndpointRegistry.SpeaksAnthropic(EndpointRegistry.Resolve(path, out _), path);
             Log.UnknownExchange(logger, _requestId ?? "-");
-            return (ImmediateResponses.OpenAiError(
+            return (ImmediateResponses.Error(
                 new ClientError(500, "The gateway lost track of this request between its router and upstream filters; extproc must run as one process beside each Envoy.", "server_error", null, "exchange_not_found"),
-                _requestId));
+                _requestId,
+                _anthropic));
         }
 
+        _anthropic = parsed.Endpoint == EndpointKind.Messages;
         var providerName = ProviderOf(request) ?? HeaderMapReader.Get(headers, RouterProcessor.ProviderHeader);
         if (providerName is null || !state.Snapshot.TryGetProvider(providerName, out var provider))
         {
-            return (ImmediateResponses.OpenAiError(
+            return (ImmediateResponses.Error(
                 new ClientError(502, $"The upstream endpoint is not a configured provider ('{providerName ?? "none"}'); re-render envoy.yaml from gateway.yaml.", "server_error", null, "unknown_provider"),
-                state.RequestId));
+                state.RequestId,
+                _anthropic));
         }
 
         if (!provider.Models.Contains(parsed.Model) || !translators.TryGet(parsed.Endpoint, provider.Schema, out var translator))
         {
-            return (ImmediateResponses.OpenAiError(
+            return (ImmediateResponses.Error(
                 new ClientError(502, $"Provider '{provider.Name}' cannot serve model '{parsed.Model}' on this endpoint; re-render envoy.yaml from gateway.yaml.", "server_error", null, "provider_mismatch"),
-                state.RequestId));
+                state.RequestId,
+                _anthropic));
         }
 
         var attempt = state.BeginAttempt(provider);
@@ -85,7 +94,7 @@ internal sealed class UpstreamProcessor(
         if (upstream.Error is { } clientError)
         {
             // The provider of this attempt cannot honour the request; Envoy sends this to the client as is.
-            return (ImmediateResponses.OpenAiError(clientError, state.RequestId));
+            return ImmediateResponses.Error(clientError, state.RequestId, _anthropic);
         }
 
         var headersToSet = upstream.Headers;
@@ -98,9 +107,10 @@ internal sealed class UpstreamProcessor(
             if (!outcome.Succeeded)
             {
                 Log.CredentialUnavailable(logger, state.RequestId, provider.Name, outcome.Error!);
-                return ImmediateResponses.OpenAiError(
+                return ImmediateResponses.Error(
                     new ClientError(502, $"The gateway could not authenticate to provider '{provider.Name}': {outcome.Error}", "server_error", null, "upstream_auth_failed"),
-                    state.RequestId);
+                    state.RequestId,
+                    _anthropic);
             }
 
             headersToSet = withCredentials;
@@ -160,7 +170,7 @@ internal sealed class UpstreamProcessor(
         Reply(new ProcessingResponse { ResponseBody = new BodyResponse { Response = new CommonResponse() } });
 
     public ProcessingResponse InternalError() =>
-        ImmediateResponses.OpenAiError(ClientError.Internal(_requestId ?? "unknown"), _requestId);
+        ImmediateResponses.Error(ClientError.Internal(_requestId ?? "unknown"), _requestId, _anthropic);
 
     public void Dispose()
     {

@@ -7,6 +7,66 @@ namespace AiGateway.Cli.Tests.Commands;
 
 public sealed class TranslateCommandTests
 {
+    [Fact]
+    public async Task Translates_an_anthropic_messages_request_to_openai_like_extproc_does()
+    {
+        var (exit, output, error) = await RunAsync(FixtureFiles.Bytes("translate", "anthropic-messages.request.json"), "translate", "request", "--from", "anthropic", "--to", "openai");
+
+        Assert.True(exit == 0, error);
+        using var expected = JsonDocument.Parse(FixtureFiles.Text("translate", "openai-chat.expected.json"));
+        using var actual = JsonDocument.Parse(output);
+        Assert.True(JsonElement.DeepEquals(expected.RootElement, actual.RootElement), output);
+    }
+
+    [Fact]
+    public async Task Passes_an_anthropic_messages_request_to_anthropic_unchanged()
+    {
+        var input = FixtureFiles.Bytes("translate", "anthropic-messages.request.json");
+
+        var (exit, output, error) = await RunAsync(input, "translate", "request", "--from", "anthropic", "--to", "anthropic");
+
+        Assert.True(exit == 0, error);
+        using var expected = JsonDocument.Parse(input);
+        using var actual = JsonDocument.Parse(output);
+        Assert.True(JsonElement.DeepEquals(expected.RootElement, actual.RootElement), output);
+    }
+
+    [Fact]
+    public async Task Translates_an_openai_stream_to_anthropic_events_for_a_messages_client()
+    {
+        var (exit, output, error) = await RunAsync(FixtureFiles.Bytes("translate", "openai.stream.sse"), "translate", "stream", "--from", "openai", "--to", "anthropic", "--model", "gpt-4o");
+
+        Assert.True(exit == 0, error);
+        Assert.StartsWith("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"chatcmpl-cli\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}", output, StringComparison.Ordinal);
+        Assert.Contains("\"stop_reason\":\"end_turn\"", output, StringComparison.Ordinal);
+        Assert.Contains("\"usage\":{\"input_tokens\":5,\"output_tokens\":1", output, StringComparison.Ordinal);
+        Assert.EndsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Translates_an_openai_response_to_an_anthropic_message()
+    {
+        var response = """{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"length"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}""";
+
+        var (exit, output, error) = await RunAsync(Encoding.UTF8.GetBytes(response), "translate", "response", "--from", "openai", "--to", "anthropic");
+
+        Assert.True(exit == 0, error);
+        using var message = JsonDocument.Parse(output);
+        Assert.Equal("message", message.RootElement.GetProperty("type").GetString());
+        Assert.Equal("Hello", message.RootElement.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal("max_tokens", message.RootElement.GetProperty("stop_reason").GetString());
+    }
+
+    [Fact]
+    public async Task Rejects_embeddings_for_anthropic_clients_with_exit_code_2()
+    {
+        var (exit, _, error) = await RunAsync("{}"u8.ToArray(), "translate", "request", "--from", "anthropic", "--to", "openai", "--endpoint", "embeddings");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("anthropic clients only have the chat (Messages) endpoint", error, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Output, string Error)> RunAsync(byte[] input, params string[] args)
     {
         using var output = new StringWriter();

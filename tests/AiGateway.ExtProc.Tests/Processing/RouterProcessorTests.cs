@@ -269,6 +269,151 @@ public sealed class RouterProcessorTests : IAsyncLifetime
         AssertOpenAiError(reply, 400, "operation_not_supported");
     }
 
+    [Theory]
+    [InlineData("/v1/messages", "claude-haiku-4-5", "anthropic")]
+    [InlineData("/anthropic/v1/messages", "claude-haiku-4-5", "anthropic")]
+    [InlineData("/v1/messages", "gpt-4o-mini", "openai")]
+    public async Task Routes_a_messages_request_by_model_like_a_chat_request(string path, string model, string provider)
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", path));
+
+        var reply = await stream.SendAsync(RequestBody($$"""{"model":"{{model}}","max_tokens":16,"messages":[{"role":"user","content":"Hello"}]}"""));
+
+        var common = reply.RequestBody.Response;
+        Assert.True(common.ClearRouteCache);
+        Assert.Equal(model, SetValue(common.HeaderMutation, "x-ai-gateway-model"));
+        Assert.Equal(provider, SetValue(common.HeaderMutation, "x-ai-gateway-provider"));
+    }
+
+    [Theory]
+    [InlineData("{\"model\":", 400, "invalid_request_error")]
+    [InlineData("{\"max_tokens\":16,\"messages\":[]}", 400, "invalid_request_error")]
+    [InlineData("{\"model\":\"claude-haiku-4-5\",\"messages\":[]}", 400, "invalid_request_error")]
+    [InlineData("{\"model\":\"claude-9\",\"max_tokens\":16,\"messages\":[]}", 404, "not_found_error")]
+    public async Task Answers_bad_messages_bodies_with_anthropic_errors(string body, int status, string type)
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/v1/messages"));
+
+        var reply = await stream.SendAsync(RequestBody(body));
+
+        AssertAnthropicError(reply, status, type);
+    }
+
+    [Fact]
+    public async Task Answers_a_messages_body_over_the_limit_with_an_anthropic_413()
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/anthropic/v1/messages"));
+
+        var reply = await stream.SendAsync(RequestBody("{\"model\":\"claude-haiku-4-5\",\"pad\":\"" + new string('x', 5000) + "\"}"));
+
+        AssertAnthropicError(reply, 413, "request_too_large");
+    }
+
+    [Theory]
+    [InlineData("GET", "/v1/messages", 405, "invalid_request_error")]
+    [InlineData("POST", "/v1/messages", 400, "invalid_request_error")]
+    [InlineData("POST", "/v1/messages/count_tokens", 404, "not_found_error")]
+    [InlineData("GET", "/anthropic/v1/models", 404, "not_found_error")]
+    public async Task Answers_messages_paths_without_a_routable_body_with_anthropic_errors(string method, string path, int status, string type)
+    {
+        using var stream = _server.Open();
+
+        var reply = await stream.SendAsync(RequestHeaders(method, path, endOfStream: true));
+
+        AssertAnthropicError(reply, status, type);
+    }
+
+    [Fact]
+    public async Task Turns_an_envoy_local_reply_to_a_messages_request_into_anthropic_error_json()
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/v1/messages"));
+
+        var headers = await stream.SendAsync(ResponseHeaders(413, "text/plain", false, ("content-length", "17")));
+        var body = await stream.SendAsync(ResponseBody("Payload Too Large", true));
+
+        Assert.Null(headers.ModeOverride);
+        Assert.Equal(
+            """{"type":"error","error":{"type":"request_too_large","message":"The upstream returned HTTP 413: Payload Too Large"}}""",
+            body.ResponseBody.Response.BodyMutation.Body.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task Answers_a_messages_request_served_by_openai_with_an_anthropic_message()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/messages"));
+        await stream.SendAsync(RequestBody("""{"model":"gpt-4o","max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}"""));
+        await RunUpstreamAttemptAsync("openai", headersReply);
+        await stream.SendAsync(ResponseHeaders(200, "application/json", false, ("content-length", "200")));
+
+        var reply = await stream.SendAsync(ResponseBody("""{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}""", true));
+
+        var body = reply.ResponseBody.Response.BodyMutation.Body.ToStringUtf8();
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal("message", json.RootElement.GetProperty("type").GetString());
+        Assert.Equal("Hello", json.RootElement.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal("end_turn", json.RootElement.GetProperty("stop_reason").GetString());
+        Assert.Equal(Encoding.UTF8.GetByteCount(body).ToString(System.Globalization.CultureInfo.InvariantCulture), SetValue(reply.ResponseBody.Response.HeaderMutation, "content-length"));
+        Assert.Equal(5, reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["total_tokens"].NumberValue);
+    }
+
+    [Fact]
+    public async Task Streams_a_messages_request_served_by_openai_as_anthropic_events()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/messages"));
+        await stream.SendAsync(RequestBody("""{"model":"gpt-4o","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"Hi"}]}"""));
+        await RunUpstreamAttemptAsync("openai", headersReply);
+
+        var headers = await stream.SendAsync(ResponseHeaders(200, "text/event-stream"));
+        var first = await stream.SendAsync(ResponseBody("data: {\"id\":\"c1\",\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n", false));
+        var last = await stream.SendAsync(ResponseBody("data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":1,\"total_tokens\":5}}\n\ndata: [DONE]\n\n", true));
+
+        Assert.Equal(ProcessingMode.Types.BodySendMode.Streamed, headers.ModeOverride.ResponseBodyMode);
+        Assert.Equal("text/event-stream", SetValue(headers.ResponseHeaders.Response.HeaderMutation, "content-type"));
+        Assert.StartsWith("event: message_start\n", first.ResponseBody.Response.BodyMutation.Body.ToStringUtf8(), StringComparison.Ordinal);
+        var end = last.ResponseBody.Response.BodyMutation.Body.ToStringUtf8();
+        Assert.Contains("\"usage\":{\"input_tokens\":4,\"output_tokens\":1", end, StringComparison.Ordinal);
+        Assert.EndsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n", end, StringComparison.Ordinal);
+        Assert.Equal(5, last.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["total_tokens"].NumberValue);
+    }
+
+    [Fact]
+    public async Task Rewrites_a_provider_rate_limit_for_a_messages_client_and_keeps_retry_after()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/messages"));
+        await stream.SendAsync(RequestBody("""{"model":"gpt-4o","max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}"""));
+        await RunUpstreamAttemptAsync("openai", headersReply);
+
+        var headers = await stream.SendAsync(ResponseHeaders(429, "application/json", false, ("retry-after", "7")));
+        var body = await stream.SendAsync(ResponseBody("""{"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}}""", true));
+
+        Assert.DoesNotContain("retry-after", headers.ResponseHeaders.Response.HeaderMutation.RemoveHeaders);
+        Assert.Null(SetValue(headers.ResponseHeaders.Response.HeaderMutation, "retry-after"));
+        Assert.Equal("""{"type":"error","error":{"type":"rate_limit_error","message":"Rate limit reached"}}""", body.ResponseBody.Response.BodyMutation.Body.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task Reads_usage_from_an_anthropic_answer_it_passes_through_unchanged()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/messages"));
+        await stream.SendAsync(RequestBody("""{"model":"claude-haiku-4-5","max_tokens":16,"messages":[{"role":"user","content":"Hi"}]}"""));
+        await RunUpstreamAttemptAsync("anthropic", headersReply);
+        await stream.SendAsync(ResponseHeaders(200, "application/json"));
+
+        var reply = await stream.SendAsync(ResponseBody("""{"id":"msg_1","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[{"type":"text","text":"Hello"}],"stop_reason":"end_turn","usage":{"input_tokens":3,"output_tokens":2,"cache_read_input_tokens":4}}""", true));
+
+        Assert.Null(reply.ResponseBody.Response.BodyMutation);
+        Assert.Equal(7, reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["input_tokens"].NumberValue);
+        Assert.Equal(4, reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["cached_input_tokens"].NumberValue);
+    }
+
     private async Task RunUpstreamAttemptAsync(string provider, ProcessingResponse replyWithRequestId)
     {
         var requestId = SetValue(replyWithRequestId.RequestHeaders?.Response.HeaderMutation, "x-ai-gateway-request-id")
@@ -277,6 +422,19 @@ public sealed class RouterProcessorTests : IAsyncLifetime
         var reply = await upstream.SendAsync(UpstreamRequestHeaders(provider, (":method", "POST"), (":path", "/v1/chat/completions"), ("x-ai-gateway-request-id", requestId)));
         Assert.Equal(CommonResponse.Types.ResponseStatus.ContinueAndReplace, reply.RequestHeaders.Response.Status);
         await upstream.CompleteAsync();
+    }
+
+    private static void AssertAnthropicError(ProcessingResponse reply, int status, string type)
+    {
+        var immediate = reply.ImmediateResponse;
+        Assert.NotNull(immediate);
+        Assert.Equal(status, (int)immediate.Status.Code);
+        Assert.Equal("application/json", SetValue(immediate.Headers, "content-type"));
+        using var json = JsonDocument.Parse(immediate.Body.ToStringUtf8());
+        Assert.Equal("error", json.RootElement.GetProperty("type").GetString());
+        var error = json.RootElement.GetProperty("error");
+        Assert.Equal(type, error.GetProperty("type").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
     }
 
     private static void AssertOpenAiError(ProcessingResponse reply, int status, string code)

@@ -136,10 +136,113 @@ public sealed class UpstreamProcessorTests : IAsyncLifetime
         Assert.Equal(502, (int)reply.ImmediateResponse.Status.Code);
     }
 
-    private async Task<(EnvoyStream Router, string RequestId)> RouteAsync(string body)
+    [Fact]
+    public async Task Sends_a_messages_request_to_an_openai_provider_as_a_chat_request()
     {
-        var router = _server.Open();
-        var headers = await router.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        var (router, requestId) = await RouteAsync(_server, "/v1/messages", """{"model":"gpt-4o","max_tokens":32,"system":"Be brief.","messages":[{"role":"user","content":"Hi"}]}""");
+        using var _ = router;
+        using var upstream = _server.Open(upstream: true);
+
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders("openai",
+            (":method", "POST"), (":path", "/v1/messages"), ("x-api-key", "gateway-key-of-the-client"), ("anthropic-version", "2023-06-01"), ("x-ai-gateway-request-id", requestId)));
+
+        var common = reply.RequestHeaders.Response;
+        Assert.Equal(CommonResponse.Types.ResponseStatus.ContinueAndReplace, common.Status);
+        Assert.Equal("/v1/chat/completions", SetValue(common.HeaderMutation, ":path"));
+        Assert.Equal("Bearer sk-openai-secret", SetValue(common.HeaderMutation, "authorization"));
+        Assert.Contains("x-api-key", common.HeaderMutation.RemoveHeaders);
+        Assert.Contains("anthropic-version", common.HeaderMutation.RemoveHeaders);
+        Assert.Equal(
+            """{"model":"gpt-4o","messages":[{"role":"system","content":"Be brief."},{"role":"user","content":"Hi"}],"max_completion_tokens":32}""",
+            common.BodyMutation.Body.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task Passes_a_messages_request_to_an_anthropic_provider_with_its_own_key_and_the_clients_beta_header()
+    {
+        const string Body = """{"model":"claude-haiku-4-5","max_tokens":32,"messages":[{"role":"user","content":"Hi"}]}""";
+        var (router, requestId) = await RouteAsync(_server, "/anthropic/v1/messages", Body, ("anthropic-beta", "context-1m-2025-08-07"));
+        using var _ = router;
+        using var upstream = _server.Open(upstream: true);
+
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders("anthropic",
+            (":method", "POST"), (":path", "/anthropic/v1/messages"), ("x-api-key", "gateway-key-of-the-client"), ("anthropic-beta", "context-1m-2025-08-07"), ("x-ai-gateway-request-id", requestId)));
+
+        var common = reply.RequestHeaders.Response;
+        Assert.Equal("/v1/messages", SetValue(common.HeaderMutation, ":path"));
+        Assert.Equal("sk-ant-secret", SetValue(common.HeaderMutation, "x-api-key"));
+        Assert.Equal("2023-06-01", SetValue(common.HeaderMutation, "anthropic-version"));
+        Assert.Equal("context-1m-2025-08-07", SetValue(common.HeaderMutation, "anthropic-beta"));
+        Assert.Contains("authorization", common.HeaderMutation.RemoveHeaders);
+        Assert.Equal(Body, common.BodyMutation.Body.ToStringUtf8());
+    }
+
+    [Fact]
+    public async Task Answers_a_messages_parameter_the_attempts_provider_cannot_honour_with_an_anthropic_400()
+    {
+        var (router, requestId) = await RouteAsync(_server, "/v1/messages", """{"model":"gpt-4o","max_tokens":32,"top_k":5,"messages":[{"role":"user","content":"Hi"}]}""");
+        using var _ = router;
+        using var upstream = _server.Open(upstream: true);
+
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders("openai", (":path", "/v1/messages"), ("x-ai-gateway-request-id", requestId)));
+
+        AssertAnthropicError(reply, 400, "invalid_request_error");
+        Assert.Contains("top_k", reply.ImmediateResponse.Body.ToStringUtf8(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Answers_an_unknown_request_id_on_the_messages_path_with_an_anthropic_500()
+    {
+        using var upstream = _server.Open(upstream: true);
+
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders("openai", (":path", "/v1/messages"), ("x-ai-gateway-request-id", "0123")));
+
+        AssertAnthropicError(reply, 500, "api_error");
+    }
+
+    [Fact]
+    public async Task Answers_an_endpoint_of_an_unknown_provider_with_an_anthropic_502_for_messages_clients()
+    {
+        var (router, requestId) = await RouteAsync(_server, "/v1/messages", """{"model":"gpt-4o","max_tokens":32,"messages":[]}""");
+        using var _ = router;
+        using var upstream = _server.Open(upstream: true);
+
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders("vllm", (":path", "/v1/messages"), ("x-ai-gateway-request-id", requestId)));
+
+        AssertAnthropicError(reply, 502, "api_error");
+    }
+
+    [Fact]
+    public async Task Answers_unavailable_provider_credentials_with_an_anthropic_502_for_messages_clients()
+    {
+        await using var server = await ExtProcTestServer.StartAsync(FixtureFiles.Path("gateway-entra.yaml"));
+        var (router, requestId) = await RouteAsync(server, "/v1/messages", """{"model":"gpt-4o","max_tokens":32,"messages":[{"role":"user","content":"Hi"}]}""");
+        using var _ = router;
+        using var upstream = server.Open(upstream: true);
+
+        var reply = await upstream.SendAsync(UpstreamRequestHeaders("azure-entra", (":path", "/v1/messages"), ("x-ai-gateway-request-id", requestId)));
+
+        AssertAnthropicError(reply, 502, "api_error");
+        Assert.DoesNotContain("entra-test-secret", reply.ImmediateResponse.Body.ToStringUtf8(), StringComparison.Ordinal);
+        Assert.DoesNotContain("entra-test-secret", server.Logs.AllText, StringComparison.Ordinal);
+    }
+
+    private static void AssertAnthropicError(ProcessingResponse reply, int status, string type)
+    {
+        var immediate = reply.ImmediateResponse;
+        Assert.NotNull(immediate);
+        Assert.Equal(status, (int)immediate.Status.Code);
+        using var json = JsonDocument.Parse(immediate.Body.ToStringUtf8());
+        Assert.Equal("error", json.RootElement.GetProperty("type").GetString());
+        Assert.Equal(type, json.RootElement.GetProperty("error").GetProperty("type").GetString());
+    }
+
+    private Task<(EnvoyStream Router, string RequestId)> RouteAsync(string body) => RouteAsync(_server, "/v1/chat/completions", body);
+
+    private static async Task<(EnvoyStream Router, string RequestId)> RouteAsync(ExtProcTestServer server, string path, string body, params (string Name, string Value)[] extra)
+    {
+        var router = server.Open();
+        var headers = await router.SendAsync(RequestHeaders("POST", path, false, extra));
         await router.SendAsync(RequestBody(body));
         return (router, SetValue(headers.RequestHeaders.Response.HeaderMutation, "x-ai-gateway-request-id")!);
     }
