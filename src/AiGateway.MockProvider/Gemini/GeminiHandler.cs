@@ -32,7 +32,7 @@ internal static class GeminiHandler
         var request = context.Request;
         var sse = string.Equals(request.Query["alt"].ToString(), "sse", StringComparison.Ordinal);
         var wrapErrors = route.Api == GeminiApi.Vertex && route.Method == "streamGenerateContent" && !sse;
-        if (CheckCredentials(request, state.ApiKeys, route.Api, path) is { } authError)
+        if (CheckCredentials(request, state, route.Api, path) is { } authError)
         {
             await WriteErrorAsync(context, authError, wrapErrors, ct);
             return;
@@ -92,9 +92,13 @@ internal static class GeminiHandler
         }
     }
 
-    /// <summary>AI Studio: <c>x-goog-api-key</c> (or <c>?key=</c>); Vertex AI: <c>Authorization: Bearer</c>.</summary>
-    private static GeminiError? CheckCredentials(HttpRequest request, ApiKeyPolicy keys, GeminiApi api, string path)
+    /// <summary>
+    /// AI Studio: <c>x-goog-api-key</c> (or <c>?key=</c>); Vertex AI: <c>Authorization: Bearer</c>, which under a
+    /// bearer-token prefix must be a token the mock's Google token endpoint issued and that has not expired.
+    /// </summary>
+    private static GeminiError? CheckCredentials(HttpRequest request, MockProviderState state, GeminiApi api, string path)
     {
+        var keys = state.ApiKeys;
         if (api == GeminiApi.AiStudio)
         {
             var key = request.Headers[ApiKeyHeader].ToString();
@@ -116,6 +120,11 @@ internal static class GeminiHandler
         if (!authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase) || authorization.Length == scheme.Length)
         {
             return GeminiError.Unauthenticated();
+        }
+
+        if (state.BearerTokens.Requires(path))
+        {
+            return state.IssuedTokens.Check(authorization, Identity.IssuedTokens.Google) == Identity.BearerCheck.Accepted ? null : GeminiError.Unauthenticated();
         }
 
         return keys.Accepts(path, authorization[scheme.Length..].Trim()) ? null : GeminiError.Unauthenticated();

@@ -12,13 +12,16 @@ internal sealed class BearerTokenPolicy(IReadOnlyList<string> prefixes)
 {
     private const string AzureSegment = "/openai/";
 
+    /// <summary>True when <paramref name="path"/> is under a prefix where only issued tokens are accepted.</summary>
+    public bool Requires(string path) => prefixes.Any(p => path.StartsWith(p, StringComparison.Ordinal));
+
     /// <summary>
     /// <c>Applies</c> is false when this policy has no say (API keys decide); otherwise <c>Error</c> is null
     /// when the request passes, or the 401 to answer.
     /// </summary>
     public (bool Applies, OpenAiError? Error) Check(IssuedTokens tokens, string path, string? authorization, string? apiKey)
     {
-        var required = prefixes.Any(p => path.StartsWith(p, StringComparison.Ordinal));
+        var required = Requires(path);
         var azure = path.Contains(AzureSegment, StringComparison.Ordinal);
         var bearer = IssuedTokens.BearerValue(authorization);
         if (!required && !(azure && bearer is not null))

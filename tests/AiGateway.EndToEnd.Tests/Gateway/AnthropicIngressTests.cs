@@ -291,6 +291,50 @@ public sealed class AnthropicIngressTests : IAsyncLifetime
         },
     };
 
+    [Theory]
+    [InlineData("anthropic.claude-3-5-haiku-20241022-v1:0", "bedrock", "/converse")]
+    [InlineData("gemini-2.5-flash", "gemini", ":generateContent")]
+    [InlineData("ibm/granite-3-8b-instruct", "watsonx", "/ml/v1/text/chat?")]
+    [InlineData("llama-3.1-8b-instruct", "local-vllm", "/compat/v1/chat/completions")]
+    public async Task A_message_reaches_every_provider_type_through_the_openai_format(string model, string provider, string pathPart)
+    {
+        using var client = _stack.AnthropicClient();
+
+        var message = await client.Messages.Create(new MessageCreateParams
+        {
+            Model = model,
+            MaxTokens = 64,
+            Messages = [new UserMessageParam("Hello " + provider)],
+        });
+
+        Assert.Equal("Mock reply to: Hello " + provider, Text(message));
+        Assert.Equal(StopReason.EndTurn, message.StopReason!.Value());
+        Assert.Contains(_stack.Provider.Requests, r => r.Path.Contains(pathPart, StringComparison.Ordinal));
+        Assert.Equal(provider, (await _stack.SingleRecordAsync()).Metadata("ai_gateway")["provider"]);
+    }
+
+    [Theory]
+    [InlineData("anthropic.claude-3-5-haiku-20241022-v1:0")]
+    [InlineData("gemini-2.5-flash")]
+    [InlineData("ibm/granite-3-8b-instruct")]
+    public async Task A_streamed_message_from_any_provider_type_arrives_as_anthropic_events(string model)
+    {
+        using var client = _stack.AnthropicClient();
+
+        var (text, stop, usage, types) = await StreamAsync(client, new MessageCreateParams
+        {
+            Model = model,
+            MaxTokens = 64,
+            Messages = [new UserMessageParam("Tell me a story")],
+        });
+
+        Assert.Equal("Mock reply to: Tell me a story", text);
+        Assert.Equal(StopReason.EndTurn, stop);
+        Assert.True(usage > 0);
+        Assert.Equal("message_start", types[0]);
+        Assert.Equal("message_stop", types[^1]);
+    }
+
     private static async Task<(string Text, StopReason? Stop, long OutputTokens, List<string> Types)> StreamAsync(Anthropic.AnthropicClient client, MessageCreateParams parameters)
     {
         var text = new StringBuilder();
