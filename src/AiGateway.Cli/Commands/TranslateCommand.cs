@@ -170,6 +170,12 @@ internal static class TranslateCommand
             await output.WriteLineAsync().ConfigureAwait(false);
         }
 
+        if (responses.MalformedInput)
+        {
+            // The translated stream (with error events where the input broke) is on stdout; the exit code says so.
+            throw new FormatException("the stream held events that could not be parsed; each was replaced by an error event in the output");
+        }
+
         return 0;
     }
 

@@ -53,6 +53,9 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
     public int? StatusOverride { get; private set; }
 
     /// <inheritdoc />
+    public bool MalformedInput { get; private set; }
+
+    /// <inheritdoc />
     public ResponseHeadersResult OnHeaders(int status, string? contentType, bool endOfStream)
     {
         _status = status;
@@ -246,6 +249,7 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
                 }
                 catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
                 {
+                    s.Owner.MalformedInput = true;
                     s.Owner.WriteStreamError(s.Output, "The provider sent a malformed stream event.", "bad_provider_response");
                 }
             }

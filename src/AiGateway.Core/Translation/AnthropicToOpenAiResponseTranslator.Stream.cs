@@ -50,6 +50,7 @@ public sealed partial class AnthropicToOpenAiResponseTranslator
             }
             catch (JsonException)
             {
+                self._malformed = true;
                 self.WriteStreamError(s.Output, "api_error"u8, "\"The provider sent a malformed stream event.\""u8);
             }
         });

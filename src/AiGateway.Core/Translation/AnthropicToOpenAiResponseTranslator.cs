@@ -28,6 +28,7 @@ public sealed partial class AnthropicToOpenAiResponseTranslator(IResponseTransla
     private Mode _mode;
     private int _status;
     private int? _statusOverride;
+    private bool _malformed;
 
     private enum Mode
     {
@@ -41,6 +42,9 @@ public sealed partial class AnthropicToOpenAiResponseTranslator(IResponseTransla
 
     /// <inheritdoc />
     public int? StatusOverride => _statusOverride;
+
+    /// <inheritdoc />
+    public bool MalformedInput => _malformed || inner.MalformedInput;
 
     /// <summary>Anthropic's <c>stop_reason</c> for an OpenAI <c>finish_reason</c> (provider-apis.md §3.10).</summary>
     /// <param name="finishReason">The OpenAI finish reason, or null when none was sent.</param>

@@ -52,6 +52,9 @@ public sealed class BedrockResponseTranslator(string requestedModel, bool reques
     public int? StatusOverride { get; private set; }
 
     /// <inheritdoc />
+    public bool MalformedInput { get; private set; }
+
+    /// <inheritdoc />
     public void OnResponseHeaders(Func<string, string?> header)
     {
         ArgumentNullException.ThrowIfNull(header);
@@ -235,6 +238,7 @@ public sealed class BedrockResponseTranslator(string requestedModel, bool reques
             }
             catch (EventStreamException)
             {
+                MalformedInput = true;
                 WriteStreamError(output, "The provider sent a corrupt event stream.", "server_error", "bad_provider_response");
             }
         }
@@ -264,6 +268,7 @@ public sealed class BedrockResponseTranslator(string requestedModel, bool reques
                 }
                 catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
                 {
+                    MalformedInput = true;
                     WriteStreamError(output, "The provider sent a malformed stream event.", "server_error", "bad_provider_response");
                 }
 

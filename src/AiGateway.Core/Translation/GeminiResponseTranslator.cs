@@ -48,6 +48,9 @@ public sealed class GeminiResponseTranslator(string requestedModel, bool request
     /// <inheritdoc />
     public int? StatusOverride { get; private set; }
 
+    /// <inheritdoc />
+    public bool MalformedInput { get; private set; }
+
     private string Id => _id ??= "chatcmpl-" + idSeed;
 
     /// <summary>Gemini <c>finishReason</c> to OpenAI <c>finish_reason</c> (provider-apis.md §5.6, §8.1).</summary>
@@ -261,6 +264,7 @@ public sealed class GeminiResponseTranslator(string requestedModel, bool request
                 }
                 catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
                 {
+                    s.Owner.MalformedInput = true;
                     s.Owner.WriteStreamError(s.Output, "The provider sent a malformed stream event.", "bad_provider_response");
                 }
             }

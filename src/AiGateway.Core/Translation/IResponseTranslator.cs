@@ -16,6 +16,12 @@ public interface IResponseTranslator : IDisposable
     int? StatusOverride => null;
 
     /// <summary>
+    /// True once a streamed body held an event that could not be parsed; an error event was written to the
+    /// client in its place (extproc keeps the stream going; <c>aigw translate stream</c> exits with 2).
+    /// </summary>
+    bool MalformedInput => false;
+
+    /// <summary>
     /// Called once, before <see cref="OnHeaders"/>, with a lookup of the provider's response headers by
     /// lower-case name, for translators that need more than the status and content type (Bedrock's
     /// <c>x-amzn-requestid</c> and <c>x-amzn-errortype</c>). Does nothing by default.

@@ -42,6 +42,9 @@ public sealed class WatsonxResponseTranslator(string requestedModel, bool reques
     public int? StatusOverride { get; private set; }
 
     /// <inheritdoc />
+    public bool MalformedInput { get; private set; }
+
+    /// <inheritdoc />
     public ResponseHeadersResult OnHeaders(int status, string? contentType, bool endOfStream)
     {
         _status = status;
@@ -195,6 +198,7 @@ public sealed class WatsonxResponseTranslator(string requestedModel, bool reques
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
             {
+                s.Owner.MalformedInput = true;
                 s.Owner.WriteStreamError(s.Output, "The provider sent a malformed stream event.", "bad_provider_response");
             }
         });

@@ -67,6 +67,29 @@ public sealed class TranslateCommandTests
         Assert.Contains("anthropic clients only have the chat (Messages) endpoint", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("anthropic", "event: content_block_delta\ndata: {not json\n\n")]
+    [InlineData("gemini", "data: {not json\r\n\r\n")]
+    [InlineData("watsonx", "id: 1\nevent: message\ndata: {not json\n\n")]
+    public async Task Exits_with_2_on_a_stream_with_malformed_events_after_writing_the_error_event(string from, string stream)
+    {
+        var (exit, output, error) = await RunAsync(Encoding.UTF8.GetBytes(stream), "translate", "stream", "--from", from, "--to", "openai");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("could not be parsed", error, StringComparison.Ordinal);
+        Assert.Contains("malformed stream event", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exits_with_2_on_a_corrupt_bedrock_event_stream()
+    {
+        var (exit, output, error) = await RunAsync([0, 0, 0, 32, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24], "translate", "stream", "--from", "aws-bedrock", "--to", "openai");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("could not be parsed", error, StringComparison.Ordinal);
+        Assert.Contains("corrupt event stream", output, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Output, string Error)> RunAsync(byte[] input, params string[] args)
     {
         using var output = new StringWriter();
