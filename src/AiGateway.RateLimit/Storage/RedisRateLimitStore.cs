@@ -65,6 +65,11 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _deadline = options.Deadline;
         _ownsConnections = ownsConnections;
+        foreach (var redis in perSecond is null ? [main] : new[] { main, perSecond })
+        {
+            redis.ConnectionFailed += (_, e) => ConnectionFailed?.Invoke(e.EndPoint?.ToString() ?? "?", e.FailureType.ToString());
+            redis.ConnectionRestored += (_, e) => ConnectionRestored?.Invoke(e.EndPoint?.ToString() ?? "?");
+        }
     }
 
     /// <summary>Connects to Redis (and the per-second Redis, if given). Does not fail when Redis is down: calls fail until it is up.</summary>
@@ -80,6 +85,12 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
 
         return new RedisRateLimitStore(main, perSecond, options, timeProvider, ownsConnections: true);
     }
+
+    /// <summary>Raised with the endpoint and failure type when a Redis connection drops.</summary>
+    public event Action<string, string>? ConnectionFailed;
+
+    /// <summary>Raised with the endpoint when a Redis connection is back.</summary>
+    public event Action<string>? ConnectionRestored;
 
     /// <summary>True when the main Redis (and the per-second one) is connected.</summary>
     public bool IsConnected => _main.IsConnected && (_perSecond?.IsConnected ?? true);
