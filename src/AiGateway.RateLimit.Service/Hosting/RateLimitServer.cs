@@ -72,7 +72,7 @@ public static class RateLimitServer
         configureServices?.Invoke(builder.Services);
         var configStore = new RateLimitConfigStore(initial);
         builder.Services.AddRateLimitService(configStore, options, createStore);
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(RateLimitMetrics.MeterName).AddPrometheusExporter());
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(options.MeterName).AddPrometheusExporter());
         builder.Services.AddSingleton<IHostedService>(sp => new RateLimitConfigReloadService(
             options.ConfigPath,
             new RateLimitConfigLoader(options.MergeDomainConfigs),
@@ -99,7 +99,7 @@ public static class RateLimitServer
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(configStore);
         services.TryAddSingleton(options.Service);
-        services.TryAddSingleton<RateLimitMetrics>();
+        services.TryAddSingleton(sp => new RateLimitMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), options.MeterName));
         services.TryAddSingleton(createStore);
         services.TryAddSingleton(sp => new FixedWindowLimiter(
             configStore,

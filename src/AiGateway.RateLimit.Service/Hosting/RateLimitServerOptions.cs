@@ -30,6 +30,9 @@ public sealed class RateLimitServerOptions
     /// <summary>Response extras.</summary>
     public RateLimitServiceOptions Service { get; init; } = new();
 
+    /// <summary>The metrics meter name (only tests running several servers in one process change it).</summary>
+    public string MeterName { get; init; } = AiGateway.RateLimit.Telemetry.RateLimitMetrics.MeterName;
+
     /// <summary>How long in-flight calls may take to finish on shutdown.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -29,10 +29,12 @@ public sealed class RateLimitMetrics : IDisposable
     private readonly Histogram<double> _responseTime;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
-    public RateLimitMetrics(IMeterFactory meterFactory)
+    /// <param name="meterFactory">Where the meter comes from.</param>
+    /// <param name="meterName">The meter's name; only tests running several servers in one process need another one.</param>
+    public RateLimitMetrics(IMeterFactory meterFactory, string meterName = MeterName)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        _meter = meterFactory.Create(MeterName);
+        _meter = meterFactory.Create(meterName);
         _totalHits = _meter.CreateCounter<long>(RulePrefix + "total_hits", description: "Hits checked against a rule.");
         _overLimit = _meter.CreateCounter<long>(RulePrefix + "over_limit", description: "Hits over a rule's limit.");
         _nearLimit = _meter.CreateCounter<long>(RulePrefix + "near_limit", description: "Hits above the near-limit ratio.");

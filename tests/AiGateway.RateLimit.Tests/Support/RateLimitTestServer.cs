@@ -57,6 +57,7 @@ public sealed class RateLimitTestServer : IAsyncDisposable
             GrpcEndpoint = new IPEndPoint(IPAddress.Loopback, grpcPort),
             AdminEndpoint = new IPEndPoint(IPAddress.Loopback, adminPort),
             ReloadInterval = TimeSpan.FromHours(1),
+            MeterName = "AiGateway.RateLimit.Test." + Guid.NewGuid().ToString("N"),
             Limiter = limiter ?? new RateLimiterOptions(),
             Service = service ?? new RateLimitServiceOptions(),
         };
