@@ -47,6 +47,22 @@ public sealed class RedisRateLimitStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sends_the_prepared_script_by_hash_after_the_first_call()
+    {
+        await using var store = await StoreAsync();
+        await using var client = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_redis.Port},allowAdmin=true");
+
+        for (var i = 0; i < 5; i++)
+        {
+            await ApplyAsync(store, Op("k" + i, 1, 60, false), Op("j" + i, 1, 60, false));
+        }
+
+        var stats = (await client.GetServer(client.GetEndPoints()[0]).InfoAsync("commandstats")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+        Assert.StartsWith("calls=4,", stats["cmdstat_evalsha"], StringComparison.Ordinal);
+        Assert.StartsWith("calls=1,", stats["cmdstat_eval"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Refunds_without_going_below_zero_or_creating_counters()
     {
         await using var store = await StoreAsync();
