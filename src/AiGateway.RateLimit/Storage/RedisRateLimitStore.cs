@@ -15,7 +15,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     /// ARGV holds (hits, ttl) per key. Non-negative hits: INCRBY then EXPIRE (0 only touches the key, as the reference
     /// does for a check). Negative hits: a refund that never goes below zero and never creates a missing key.
     /// </summary>
-    internal const string Script = """
+    public const string Script = """
         local results = {}
         for i = 1, #KEYS do
           local hits = tonumber(ARGV[i * 2 - 1])
