@@ -109,7 +109,7 @@ public sealed class RedisRateLimitStoreTests : IAsyncLifetime
     public async Task Fails_while_redis_is_down_and_recovers_on_its_own()
     {
         await using var store = await StoreAsync(new RedisStoreOptions { Deadline = TimeSpan.FromMilliseconds(10), ReconnectInterval = TimeSpan.FromMilliseconds(50) });
-        await ApplyAsync(store, Op("k", 1, 60, false));
+        await EventuallyAsync(async () => await ApplyAsync(store, Op("warm", 1, 60, false)));
 
         await _redis.StopAsync();
         await Assert.ThrowsAsync<RateLimitStoreException>(async () => await ApplyAsync(store, Op("k", 1, 60, false)));
