@@ -20,6 +20,7 @@ internal static class AigwCommand
         var serve = new Command("serve", "Run one of the gateway's services.")
         {
             ServeExtProcCommand.Build(output, error),
+            ServeRateLimitCommand.Build(output, error),
         };
         root.Subcommands.Add(serve);
         root.Subcommands.Add(ValidateCommand.Build(output, error));

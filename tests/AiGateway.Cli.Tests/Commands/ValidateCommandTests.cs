@@ -52,4 +52,24 @@ public sealed class ValidateCommandTests
         Assert.NotEqual(0, exit);
         Assert.Contains("--config", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Exits_0_for_a_valid_rate_limit_directory()
+    {
+        var (exit, output, error) = await RunAsync("validate", "--ratelimit", FixtureFiles.Path("ratelimit", "valid"));
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("OK (1 files, 1 domains, 2 rules)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Exits_1_and_prints_every_rate_limit_error_with_its_file()
+    {
+        var (exit, _, error) = await RunAsync("validate", "--ratelimit", FixtureFiles.Path("ratelimit", "invalid"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("a.yaml: invalid rate limit unit 'fortnight'", error, StringComparison.Ordinal);
+        Assert.Contains("b.yaml: config error, unknown key 'ratelimit'", error, StringComparison.Ordinal);
+        Assert.Contains("invalid (2 errors)", error, StringComparison.Ordinal);
+    }
 }

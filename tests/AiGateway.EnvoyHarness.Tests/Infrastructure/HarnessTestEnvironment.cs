@@ -31,7 +31,8 @@ public sealed class HarnessTestEnvironment : IAsyncDisposable
         string fixture,
         Func<ExtProcCall, Task> script,
         Func<HttpContext, RecordedUpstreamRequest, Task>? upstreamA = null,
-        Func<HttpContext, RecordedUpstreamRequest, Task>? upstreamB = null)
+        Func<HttpContext, RecordedUpstreamRequest, Task>? upstreamB = null,
+        IReadOnlyDictionary<string, string>? moreAddresses = null)
     {
         var extProc = await ScriptedExtProcServer.StartAsync(script);
         var a = await FakeUpstream.StartAsync(upstreamA);
@@ -39,7 +40,7 @@ public sealed class HarnessTestEnvironment : IAsyncDisposable
         var harness = await EnvoyHarness.StartAsync(new EnvoyHarnessOptions
         {
             EnvoyYamlPath = FixturePath(fixture),
-            AddressOverrides = new Dictionary<string, string>
+            AddressOverrides = new Dictionary<string, string>(moreAddresses ?? new Dictionary<string, string>())
             {
                 ["extproc:50051"] = extProc.Address,
                 ["upstream-a:80"] = a.Address,

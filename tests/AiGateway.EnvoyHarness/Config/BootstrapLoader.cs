@@ -136,17 +136,20 @@ internal static class BootstrapLoader
         return new RouteTableConfig(node.Str("name") ?? string.Empty, hosts);
     }
 
+    /// <summary>Reads one <c>config.route.v3.HeaderMatcher</c> (also used by the rate limit filter's header_value_match).</summary>
+    internal static HeaderMatcherConfig ReadHeaderMatcher(YamlMappingNode header, string path) => new(
+        (header.Str("name") ?? throw new FormatException($"{path}: name is missing.")).ToLowerInvariant(),
+        ReadStringMatcher(header.Map("string_match")),
+        header.Child("present_match") is null ? null : header.Bool("present_match"),
+        header.Bool("invert_match"));
+
     private static RouteConfig ReadRoute(YamlMappingNode node, string path)
     {
         var match = node.Map("match") ?? throw new FormatException($"{path}: match is missing.");
         var headers = new List<HeaderMatcherConfig>();
         foreach (var header in match.Maps("headers"))
         {
-            headers.Add(new HeaderMatcherConfig(
-                (header.Str("name") ?? throw new FormatException($"{path}.match.headers: name is missing.")).ToLowerInvariant(),
-                ReadStringMatcher(header.Map("string_match")),
-                header.Child("present_match") is null ? null : header.Bool("present_match"),
-                header.Bool("invert_match")));
+            headers.Add(ReadHeaderMatcher(header, path + ".match.headers"));
         }
 
         var regex = match.Map("safe_regex").Str("regex");

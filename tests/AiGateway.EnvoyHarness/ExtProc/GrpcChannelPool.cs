@@ -11,23 +11,28 @@ internal sealed class GrpcChannelPool(BootstrapConfig bootstrap, AddressResolver
     private readonly ConcurrentDictionary<string, GrpcChannel> _channels = new(StringComparer.Ordinal);
 
     /// <summary>The address the filter talks to, as written in the YAML; throws when the cluster does not exist (as Envoy's config load would).</summary>
-    public string TargetOf(ExtProcFilterConfig config)
+    public string TargetOf(ExtProcFilterConfig config) => TargetOf(config.ClusterName, config.TargetUri);
+
+    /// <summary>The address of a <c>grpc_service</c>: its google_grpc target, or the first endpoint of its envoy_grpc cluster.</summary>
+    public string TargetOf(string clusterName, string? targetUri)
     {
-        if (config.TargetUri is { } uri)
+        if (targetUri is { } uri)
         {
             return uri;
         }
 
-        if (!bootstrap.Clusters.TryGetValue(config.ClusterName, out var cluster))
+        if (!bootstrap.Clusters.TryGetValue(clusterName, out var cluster))
         {
-            throw new InvalidOperationException($"ext_proc grpc_service cluster '{config.ClusterName}' is not defined in static_resources.clusters.");
+            throw new InvalidOperationException($"grpc_service cluster '{clusterName}' is not defined in static_resources.clusters.");
         }
 
         return cluster.Priorities.SelectMany(p => p.Endpoints).FirstOrDefault()?.Address
-            ?? throw new InvalidOperationException($"Cluster '{config.ClusterName}' has no endpoints.");
+            ?? throw new InvalidOperationException($"Cluster '{clusterName}' has no endpoints.");
     }
 
     public GrpcChannel Get(ExtProcFilterConfig config) => _channels.GetOrAdd(TargetOf(config), Create);
+
+    public GrpcChannel Get(string clusterName, string? targetUri) => _channels.GetOrAdd(TargetOf(clusterName, targetUri), Create);
 
     public async ValueTask DisposeAsync()
     {

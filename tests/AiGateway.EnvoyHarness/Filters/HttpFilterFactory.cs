@@ -13,6 +13,7 @@ internal static class HttpFilterFactory
     private const string ExtProcType = "envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor";
     private const string RouterType = "envoy.extensions.filters.http.router.v3.Router";
     private const string HeaderMutationType = "envoy.extensions.filters.http.header_mutation.v3.HeaderMutation";
+    private const string RateLimitType = "envoy.extensions.filters.http.ratelimit.v3.RateLimit";
     private const string UpstreamCodecType = "envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec";
 
     public static HttpFilterPipeline CreateDownstreamPipeline(HarnessRuntime runtime)
@@ -30,6 +31,11 @@ internal static class HttpFilterFactory
                     break;
                 case HeaderMutationType:
                     filters.Add(new HeaderMutationFilter(HeaderMutationConfigReader.Read(filter.TypedConfig, filter.YamlPath)));
+                    break;
+                case RateLimitType:
+                    var rateLimit = RateLimitConfigReader.Read(filter.TypedConfig, filter.YamlPath);
+                    runtime.Channels.TargetOf(rateLimit.ClusterName, rateLimit.TargetUri);
+                    filters.Add(new RateLimitFilter(rateLimit, runtime));
                     break;
                 case RouterType:
                     filters.Add(new RouterFilter(runtime));
@@ -87,6 +93,7 @@ internal static class HttpFilterFactory
             "envoy.filters.http.ext_proc" => ExtProcType,
             "envoy.filters.http.router" => RouterType,
             "envoy.filters.http.header_mutation" => HeaderMutationType,
+            "envoy.filters.http.ratelimit" => RateLimitType,
             "envoy.filters.http.upstream_codec" => UpstreamCodecType,
             var other => other,
         };

@@ -34,6 +34,9 @@ internal sealed class RequestState(HarnessRuntime runtime, HeaderMap requestHead
 
     public string? ClusterName { get; set; }
 
+    /// <summary>The downstream peer's IP address (the rate limit filter's <c>remote_address</c>).</summary>
+    public string? RemoteAddress { get; init; }
+
     public IReadOnlyList<HarnessAttemptRecord> Attempts => _attempts;
 
     /// <summary>The route for the current headers; matched on first use and again after <see cref="ClearRouteCache"/>.</summary>

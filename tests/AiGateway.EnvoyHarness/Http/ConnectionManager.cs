@@ -25,7 +25,7 @@ internal sealed class ConnectionManager(HarnessRuntime runtime, HttpFilterPipeli
     {
         var cancellationToken = http.RequestAborted;
         var headers = ReadHeaders(http);
-        var state = new RequestState(runtime, headers);
+        var state = new RequestState(runtime, headers) { RemoteAddress = http.Connection.RemoteIpAddress?.ToString() };
 
         // Like the HCM, match the route before the filters run; a cleared cache re-matches when next needed.
         state.GetRoute(headers);

@@ -70,7 +70,7 @@ internal sealed class RouteTable(RouteTableConfig config)
         return pathMatches && match.Headers.All(h => HeaderMatches(h, headers));
     }
 
-    private static bool HeaderMatches(HeaderMatcherConfig matcher, HeaderMap headers)
+    internal static bool HeaderMatches(HeaderMatcherConfig matcher, HeaderMap headers)
     {
         var values = headers.GetAll(matcher.Name);
         bool result;

@@ -112,6 +112,7 @@ internal static class DriverCommand
         noop.Hidden = true;
         noop.SetAction((parse, cancellationToken) => NoopServer.RunAsync(parse.GetValue(listen)!, parse.GetValue(closeEarly), output, log, cancellationToken));
         root.Subcommands.Add(noop);
+        root.Subcommands.Add(RateLimit.RateLimitCommand.Build(output, log));
         return root;
     }
 

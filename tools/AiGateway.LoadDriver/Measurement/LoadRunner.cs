@@ -5,19 +5,19 @@ using Grpc.Core;
 namespace AiGateway.LoadDriver.Measurement;
 
 /// <summary>
-/// Drives <see cref="EnvoySimulator"/> for warm-up + duration, open loop (fixed rate) or flat out
+/// Drives a scenario (<see cref="EnvoySimulator"/>, or one rate-limit call) for warm-up + duration, open loop (fixed rate) or flat out
 /// (fixed concurrency), then waits for in-flight requests up to the drain time and cancels the rest.
 /// </summary>
 internal sealed class LoadRunner
 {
-    private readonly EnvoySimulator _simulator;
+    private readonly IRequestScenario _simulator;
     private readonly TimeSpan _warmup;
     private readonly TimeSpan _duration;
     private readonly TimeSpan _drain;
     private readonly int _maxInFlight;
     private int _inFlight;
 
-    public LoadRunner(EnvoySimulator simulator, TimeSpan warmup, TimeSpan duration, TimeSpan drain, int maxInFlight)
+    public LoadRunner(IRequestScenario simulator, TimeSpan warmup, TimeSpan duration, TimeSpan drain, int maxInFlight)
     {
         _simulator = simulator;
         _warmup = warmup;

@@ -10,7 +10,7 @@ namespace AiGateway.LoadDriver.Protocol;
 /// provider attribute, then half-close and reset) → router stream response headers → response body →
 /// half-close and reset. Each message waits for its reply, and each reply must carry the matching arm.
 /// </summary>
-internal sealed class EnvoySimulator
+internal sealed class EnvoySimulator : Measurement.IRequestScenario
 {
     private static readonly Metadata UpstreamCallHeaders = new() { { "x-ai-gateway-filter", "upstream" } };
 

@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using AiGateway.LoadDriver.Measurement;
+using AiGateway.RateLimit.Storage;
+using Envoy.Service.Ratelimit.V3;
+using Grpc.Net.Client;
+
+namespace AiGateway.LoadDriver.RateLimit;
+
+/// <summary>
+/// <c>ratelimit</c>: drives <c>aigw serve ratelimit</c> on Redis with ShouldRateLimit calls of 1 and 3 descriptors
+/// (open loop at fixed rates and flat out), then measures Redis's own ceiling for the same work with
+/// <c>redis-benchmark</c> running the service's Lua script with as many keys, and prints the ratio.
+/// </summary>
+internal static class RateLimitCommand
+{
+    public static Command Build(TextWriter output, TextWriter log)
+    {
+        var redis = new Option<string?>("--redis") { Description = "Redis host:port to use; default: start a redis-server on a free loopback port." };
+        var descriptors = new Option<int[]>("--descriptors") { Description = "Descriptors per call, e.g. 1,3.", DefaultValueFactory = _ => [1, 3], AllowMultipleArgumentsPerToken = true };
+        var rates = new Option<double[]>("--rate") { Description = "Open-loop rates (req/s).", DefaultValueFactory = _ => [5000], AllowMultipleArgumentsPerToken = true };
+        var concurrency = new Option<int>("--concurrency") { Description = "Calls in flight for the flat-out run and for redis-benchmark's clients.", DefaultValueFactory = _ => 64 };
+        var duration = new Option<int>("--duration-seconds") { Description = "Measured seconds per run.", DefaultValueFactory = _ => 10 };
+        var warmup = new Option<int>("--warmup-seconds") { Description = "Warm-up seconds per run.", DefaultValueFactory = _ => 3 };
+        var connections = new Option<int>("--connections") { Description = "HTTP/2 connections to the service.", DefaultValueFactory = _ => 2 };
+        var aigw = new Option<string?>("--aigw") { Description = "Path of aigw (default: the Release build of this checkout)." };
+        var deadline = new Option<int>("--redis-deadline-ms") { Description = "The service's Redis deadline (its default is 10 ms).", DefaultValueFactory = _ => 10 };
+        var command = new Command("ratelimit", "Benchmark `aigw serve ratelimit` on Redis against Redis's own ceiling for the same script.")
+        {
+            redis, descriptors, rates, concurrency, duration, warmup, connections, aigw, deadline,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var redisServer = parse.GetValue(redis) is { } given ? null : await ChildProcess.StartRedisAsync(cancellationToken).ConfigureAwait(false);
+            var redisAddress = parse.GetValue(redis) ?? $"127.0.0.1:{redisServer!.Port}";
+            var aigwPath = parse.GetValue(aigw) ?? Hosting.ServerUnderTest.DefaultAigwPath() ?? throw new InvalidOperationException("pass --aigw");
+            var configDirectory = Directory.CreateTempSubdirectory("aigw-rl-bench-").FullName;
+            await File.WriteAllTextAsync(Path.Combine(configDirectory, "bench.yaml"), RateLimitScenario.ConfigYaml, cancellationToken).ConfigureAwait(false);
+            var port = FreePort();
+            await using var server = await ChildProcess.StartAsync(aigwPath, ["serve", "ratelimit", "--config", configDirectory, "--redis", redisAddress, "--listen", $"127.0.0.1:{port}", "--admin", "off", "--redis-deadline-ms", parse.GetValue(deadline).ToString(CultureInfo.InvariantCulture)], port, cancellationToken).ConfigureAwait(false);
+
+            var channels = Enumerable.Range(0, parse.GetValue(connections)).Select(_ => GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } })).ToArray();
+            var clients = channels.Select(c => new RateLimitService.RateLimitServiceClient(c)).ToArray();
+            var inFlight = parse.GetValue(concurrency);
+            await output.WriteLineAsync($"aigw serve ratelimit on Redis {redisAddress}; {Environment.ProcessorCount} cores; {parse.GetValue(duration)} s per run").ConfigureAwait(false);
+            await output.WriteLineAsync("| descriptors | load | decisions/s | p50 ms | p99 ms | p99.9 ms | errors | Redis ceiling (redis-benchmark, same script) | ratio |").ConfigureAwait(false);
+            await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
+            // JIT, thread pool and connections warm up at a moderate load before anything is measured.
+            var warm = new LoadRunner(new RateLimitScenario(clients, 3, users: 10_000), TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), 10_000);
+            await warm.RunFlatOutAsync(16, cancellationToken).ConfigureAwait(false);
+            foreach (var count in parse.GetValue(descriptors)!)
+            {
+                var scenario = new RateLimitScenario(clients, count, users: 10_000);
+                var runner = new LoadRunner(scenario, TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(5), 10_000);
+                var ceiling = await RedisCeilingAsync(redisAddress, count, inFlight, cancellationToken).ConfigureAwait(false);
+                foreach (var rate in parse.GetValue(rates)!)
+                {
+                    var stats = await runner.RunAtRateAsync(rate, cancellationToken).ConfigureAwait(false);
+                    await output.WriteLineAsync(Row(count, $"{rate:0} req/s", stats, ceiling)).ConfigureAwait(false);
+                    await ErrorsAsync(log, stats).ConfigureAwait(false);
+                }
+
+                var flat = await runner.RunFlatOutAsync(inFlight, cancellationToken).ConfigureAwait(false);
+                await output.WriteLineAsync(Row(count, $"flat out, {inFlight} in flight", flat, ceiling)).ConfigureAwait(false);
+                await ErrorsAsync(log, flat).ConfigureAwait(false);
+            }
+
+            foreach (var channel in channels)
+            {
+                channel.Dispose();
+            }
+
+            Directory.Delete(configDirectory, recursive: true);
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Row(int descriptors, string load, LoadStats stats, double ceiling) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"| {descriptors} | {load} | {stats.Throughput:0} | {Ms(stats.Latency.ValueAtPercentile(50))} | {Ms(stats.Latency.ValueAtPercentile(99))} | {Ms(stats.Latency.ValueAtPercentile(99.9))} | {stats.ErrorCount} | {ceiling:0} calls/s | {(ceiling > 0 ? stats.Throughput / ceiling : 0):0.00} |");
+
+    private static async Task ErrorsAsync(TextWriter log, LoadStats stats)
+    {
+        foreach (var (kind, count) in stats.Errors.OrderByDescending(e => e.Value).Take(3))
+        {
+            await log.WriteLineAsync($"  errors: {count} x {kind}").ConfigureAwait(false);
+        }
+    }
+
+    private static string Ms(long nanoseconds) => (nanoseconds / 1e6).ToString("0.00", CultureInfo.InvariantCulture);
+
+    /// <summary>redis-benchmark running the service's own script with <paramref name="keys"/> keys per call: Redis's ceiling for the same work.</summary>
+    private static async Task<double> RedisCeilingAsync(string redis, int keys, int clients, CancellationToken cancellationToken)
+    {
+        var (host, port) = (redis[..redis.LastIndexOf(':')], redis[(redis.LastIndexOf(':') + 1)..]);
+        var arguments = new List<string> { "-h", host, "-p", port, "-c", clients.ToString(CultureInfo.InvariantCulture), "-n", "200000", "-r", "10000", "--csv", "EVAL", RedisRateLimitStore.Script, keys.ToString(CultureInfo.InvariantCulture) };
+        for (var k = 0; k < keys; k++)
+        {
+            arguments.Add($"bench_k{k}___rand_int___1700000000");
+        }
+
+        for (var k = 0; k < keys; k++)
+        {
+            arguments.AddRange(["1", "3900"]);
+        }
+
+        var info = new ProcessStartInfo("redis-benchmark") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        arguments.ForEach(info.ArgumentList.Add);
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("redis-benchmark did not start");
+        var text = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var last = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? string.Empty;
+        var fields = last.Split("\",\"", StringSplitOptions.None);
+        return fields.Length > 1 && double.TryParse(fields[1].Trim('"'), NumberStyles.Float, CultureInfo.InvariantCulture, out var rps) ? rps : 0;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A child process this run started (and kills by its own id when done).</summary>
+    private sealed class ChildProcess(Process process, int port) : IAsyncDisposable
+    {
+        public int Port => port;
+
+        public static async Task<ChildProcess> StartRedisAsync(CancellationToken cancellationToken)
+        {
+            var port = FreePort();
+            return await StartAsync("redis-server", ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", string.Empty, "--appendonly", "no"], port, cancellationToken).ConfigureAwait(false);
+        }
+
+        public static async Task<ChildProcess> StartAsync(string fileName, IEnumerable<string> arguments, int port, CancellationToken cancellationToken)
+        {
+            var info = new ProcessStartInfo(fileName) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in arguments)
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            info.Environment.Remove("REDIS_URL");
+            var process = Process.Start(info) ?? throw new InvalidOperationException($"{fileName} did not start");
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
+                    return new ChildProcess(process, port);
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
+                {
+                    await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                await process.WaitForExitAsync().ConfigureAwait(false);
+            }
+
+            process.Dispose();
+        }
+    }
+}
