@@ -58,10 +58,10 @@ public static class ConverseRequestWriter
         using (var writer = new Utf8JsonWriter(scratch, WriterOptions))
         {
             writer.WriteStartObject();
-            var error = WriteMessages(writer, messages, out var historyHasTools)
+            var error = WriteMessages(writer, messages, out var historyTools)
                 ?? WriteSystem(writer, messages)
                 ?? WriteInferenceConfig(writer, root)
-                ?? WriteToolConfig(writer, root, historyHasTools);
+                ?? WriteToolConfig(writer, root, historyTools);
             if (error is not null)
             {
                 return error;
@@ -183,9 +183,10 @@ public static class ConverseRequestWriter
         return null;
     }
 
-    private static ClientError? WriteMessages(Utf8JsonWriter writer, JsonElement messages, out bool historyHasTools)
+    /// <summary>Writes <c>messages</c>; <paramref name="historyTools"/> gets the tool names the history's tool blocks use.</summary>
+    private static ClientError? WriteMessages(Utf8JsonWriter writer, JsonElement messages, out List<string>? historyTools)
     {
-        historyHasTools = false;
+        historyTools = null;
         writer.WriteStartArray("messages"u8);
         string? openRole = null;
         var blocks = t_blocks ??= new ArrayBufferWriter<byte>(4 * 1024);
@@ -223,7 +224,10 @@ public static class ConverseRequestWriter
                 return error;
             }
 
-            historyHasTools |= usesTools;
+            if (usesTools)
+            {
+                AddToolNames(message, historyTools ??= []);
+            }
             if (count == 0)
             {
                 continue; // Empty turns and blank texts are rejected by Converse (pitfall 15).
@@ -259,6 +263,33 @@ public static class ConverseRequestWriter
         }
 
         return null;
+    }
+
+    /// <summary>The tool names a history message uses: its tool calls', or a tool result's <c>name</c>.</summary>
+    private static void AddToolNames(JsonElement message, List<string> names)
+    {
+        if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var call in calls.EnumerateArray())
+            {
+                if (call.TryGetProperty("function", out var function) && function.TryGetProperty("name", out var name))
+                {
+                    Add(name);
+                }
+            }
+        }
+        else if (message.TryGetProperty("name", out var name))
+        {
+            Add(name);
+        }
+
+        void Add(JsonElement name)
+        {
+            if (name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } text && !names.Contains(text))
+            {
+                names.Add(text);
+            }
+        }
     }
 
     /// <summary>
@@ -528,7 +559,14 @@ public static class ConverseRequestWriter
         return null;
     }
 
-    private static ClientError? WriteToolConfig(Utf8JsonWriter writer, JsonElement root, bool historyHasTools)
+    /// <summary>
+    /// Writes <c>toolConfig</c>: the client's tools, the JSON-mode tool, and a placeholder spec for each tool
+    /// the history uses that is not otherwise defined. Converse rejects toolUse and toolResult blocks
+    /// without a definition of their tool (pitfall 14), which happens when the client sends no tools with a
+    /// tool-using history, or sends <c>tool_choice: "none"</c>, which Converse cannot express and which the
+    /// gateway honours by leaving the client's tools out.
+    /// </summary>
+    private static ClientError? WriteToolConfig(Utf8JsonWriter writer, JsonElement root, List<string>? historyTools)
     {
         var hasTools = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0;
         string? choice = null;
@@ -562,15 +600,18 @@ public static class ConverseRequestWriter
         var jsonSchema = OpenAiResponseFormat.JsonSchema(root, out _);
         var jsonMode = jsonSchema.ValueKind == JsonValueKind.Object;
 
-        // Converse has no "none": leaving the tools out honours it, unless the history uses tools, in which
-        // case Converse requires their definitions (pitfall 14); in JSON mode the forced JSON tool honours it.
-        var sendTools = hasTools && (choice != "none" || historyHasTools);
-        if (hasTools && choice == "none" && historyHasTools && !jsonMode)
+        // Converse has no "none": leaving the client's tools out honours it.
+        var sendTools = hasTools && choice != "none";
+        List<string>? placeholders = null;
+        foreach (var used in historyTools ?? [])
         {
-            return Reject("tool_choice", "Converse has no 'none' and needs the tools because the conversation uses them");
+            if (!(sendTools && DefinesTool(tools, used)) && !(jsonMode && used == JsonResponseTool))
+            {
+                (placeholders ??= []).Add(used);
+            }
         }
 
-        if (!sendTools && !jsonMode)
+        if (!sendTools && !jsonMode && placeholders is null)
         {
             return null;
         }
@@ -617,6 +658,21 @@ public static class ConverseRequestWriter
             writer.WriteEndObject();
         }
 
+        foreach (var placeholder in placeholders ?? [])
+        {
+            // Only there to make the history valid: no description, any object as input.
+            writer.WriteStartObject();
+            writer.WriteStartObject("toolSpec"u8);
+            writer.WriteString("name"u8, placeholder);
+            writer.WriteStartObject("inputSchema"u8);
+            writer.WriteStartObject("json"u8);
+            writer.WriteString("type"u8, "object");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
         if (jsonMode)
         {
             writer.WriteStartObject();
@@ -637,7 +693,7 @@ public static class ConverseRequestWriter
         }
 
         writer.WriteEndArray();
-        if (choice is "auto" or "required" or "tool")
+        if ((sendTools || jsonMode) && choice is "auto" or "required" or "tool")
         {
             writer.WriteStartObject("toolChoice"u8);
             switch (choice)
@@ -662,6 +718,20 @@ public static class ConverseRequestWriter
 
         writer.WriteEndObject();
         return null;
+    }
+
+    private static bool DefinesTool(JsonElement tools, string name)
+    {
+        foreach (var tool in tools.EnumerateArray())
+        {
+            if (tool.TryGetProperty("function", out var function) && function.TryGetProperty("name", out var defined)
+                && defined.ValueKind == JsonValueKind.String && defined.ValueEquals(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? Role(JsonElement message) =>
