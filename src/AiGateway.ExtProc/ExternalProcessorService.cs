@@ -43,7 +43,7 @@ internal sealed class ExternalProcessorService(
 
                 processor ??= upstreamByHeader || UpstreamProcessor.HasUpstreamAttributes(message)
                     ? new UpstreamProcessor(exchanges, translators, credentials, metrics, logger)
-                    : new RouterProcessor(configStore, exchanges, translators, options, metrics, rateLimits, timeProvider, logger);
+                    : new RouterProcessor(configStore, exchanges, translators, options, metrics, rateLimits, credentials, timeProvider, logger);
 
                 ProcessingResponse reply;
                 try

@@ -45,7 +45,8 @@ public sealed class GatewayStack : IAsyncDisposable
 
     /// <param name="configureExtProc">Service overrides for extproc.</param>
     /// <param name="watsonxApiKey">The IBM Cloud API key extproc is given; the mock IAM accepts only <see cref="WatsonxKey"/>.</param>
-    public static async Task<GatewayStack> StartAsync(Action<IServiceCollection>? configureExtProc = null, string watsonxApiKey = WatsonxKey)
+    /// <param name="providerTime">The mock provider's clock (token expiry), when it must differ from extproc's.</param>
+    public static async Task<GatewayStack> StartAsync(Action<IServiceCollection>? configureExtProc = null, string watsonxApiKey = WatsonxKey, TimeProvider? providerTime = null)
     {
         // The mock rejects a request without its provider's key, so every test also proves key injection.
         var provider = await MockProviderServer.StartAsync(new MockProviderOptions
@@ -58,6 +59,7 @@ public sealed class GatewayStack : IAsyncDisposable
                 ["/gemini/"] = [GeminiKey],
             },
             IbmApiKeys = [WatsonxKey],
+            TimeProvider = providerTime ?? TimeProvider.System,
             Bedrock = new AiGateway.MockProvider.Bedrock.BedrockMockOptions
             {
                 AccessKeys = new Dictionary<string, string> { [BedrockAccessKeyId] = BedrockSecretKey },

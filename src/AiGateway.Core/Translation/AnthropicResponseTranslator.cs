@@ -78,8 +78,7 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
         switch (_mode)
         {
             case Mode.Error:
-                WriteError(chunk, output);
-                return true;
+                return WriteError(chunk, output);
             case Mode.Json:
                 // Translate into a scratch buffer so a malformed answer leaves nothing half-written.
                 var completion = new ArrayBufferWriter<byte>(chunk.Length + 256);
@@ -112,30 +111,40 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
         _ => "stop",
     };
 
-    private void WriteError(ReadOnlySpan<byte> body, IBufferWriter<byte> output)
+    /// <summary>
+    /// Writes the OpenAI error for an Anthropic error body (or a normalised one for anything else); returns
+    /// false, passing the body on unchanged, when it already is OpenAI error JSON (a proxy in front of
+    /// Anthropic, a local reply normalised upstream): its code and param are kept as they are.
+    /// </summary>
+    private bool WriteError(ReadOnlySpan<byte> body, IBufferWriter<byte> output)
     {
         string? type = null;
         string? message = null;
+        var anthropicShape = false;
         try
         {
             using var document = JsonDocument.Parse(body.ToArray());
-            if (document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
             {
-                type = error.TryGetProperty("type", out var t) ? t.GetString() : null;
-                message = error.TryGetProperty("message", out var m) ? m.GetString() : null;
+                // Anthropic wraps its errors in {"type":"error",...}; OpenAI errors carry code and param instead.
+                anthropicShape = (root.TryGetProperty("type", out var envelope) && envelope.ValueKind == JsonValueKind.String && envelope.ValueEquals("error"u8))
+                    || !(error.TryGetProperty("code", out _) || error.TryGetProperty("param", out _));
+                type = error.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+                message = error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
             }
         }
         catch (JsonException)
         {
         }
 
-        if (message is null)
+        if (message is null || !anthropicShape)
         {
-            ErrorBodyNormalizer.TryNormalize(_status, body, output);
-            return;
+            return ErrorBodyNormalizer.TryNormalize(_status, body, output);
         }
 
         OpenAiErrorWriter.Write(new ClientError(_status, message, OpenAiErrorWriter.TypeFor(_status), null, type), output);
+        return true;
     }
 
     private void WriteCompletion(ReadOnlySpan<byte> body, IBufferWriter<byte> output)

@@ -14,8 +14,19 @@ namespace AiGateway.Core.Translation;
 /// Bedrock sends neither an id nor a model: the id comes from <c>x-amzn-RequestId</c>, the model is the
 /// one requested.
 /// </summary>
-public sealed class BedrockResponseTranslator(string requestedModel, bool requestedStream, bool clientWantsUsage, long created) : IResponseTranslator
+/// <param name="requestedModel">The client's model name (Converse answers name none).</param>
+/// <param name="requestedStream">True when the client asked for a stream.</param>
+/// <param name="clientWantsUsage">True when the client asked for the usage chunk.</param>
+/// <param name="created">The <c>created</c> time stamp of the chunks.</param>
+/// <param name="jsonTool">
+/// The tool that stands for <c>response_format</c> JSON mode (<see cref="Schemas.Bedrock.ConverseRequestWriter.JsonResponseTool"/>),
+/// when the request asked for JSON: its input becomes the message content and its call is not a tool call.
+/// </param>
+public sealed class BedrockResponseTranslator(string requestedModel, bool requestedStream, bool clientWantsUsage, long created, string? jsonTool = null) : IResponseTranslator
 {
+    /// <summary>The tool index of a content block that carries the JSON-mode answer rather than a tool call.</summary>
+    private const int JsonBlock = -1;
+
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
     private EventStreamDecoder? _decoder;
@@ -162,7 +173,16 @@ public sealed class BedrockResponseTranslator(string requestedModel, bool reques
                 }
                 else if (block.TryGetProperty("toolUse", out var toolUse))
                 {
-                    tools.Add(toolUse);
+                    if (jsonTool is not null && toolUse.TryGetProperty("name", out var toolName) && toolName.ValueKind == JsonValueKind.String && toolName.ValueEquals(jsonTool))
+                    {
+                        // JSON mode: the forced tool's input is the answer.
+                        text.Append(toolUse.TryGetProperty("input", out var json) ? json.GetRawText() : "{}");
+                        hasText = true;
+                    }
+                    else
+                    {
+                        tools.Add(toolUse);
+                    }
                 }
                 else if (block.TryGetProperty("reasoningContent", out var reasoningContent)
                     && reasoningContent.TryGetProperty("reasoningText", out var reasoningText)
@@ -219,7 +239,8 @@ public sealed class BedrockResponseTranslator(string requestedModel, bool reques
         writer.WriteNull("refusal"u8);
         writer.WriteEndObject();
         writer.WriteNull("logprobs"u8);
-        writer.WriteString("finish_reason"u8, FinishReason(stopReason));
+        var finishReason = FinishReason(stopReason);
+        writer.WriteString("finish_reason"u8, finishReason == "tool_calls" && tools.Count == 0 ? "stop" : finishReason);
         writer.WriteEndObject();
         writer.WriteEndArray();
         WriteUsageObject(writer);
@@ -308,6 +329,11 @@ public sealed class BedrockResponseTranslator(string requestedModel, bool reques
                     {
                         finish = "tool_calls";
                     }
+                    else if (!_sawToolUse && finish == "tool_calls")
+                    {
+                        // Only the JSON-mode tool was called: a plain answer.
+                        finish = "stop";
+                    }
 
                     BeginChunk(output);
                     EndChunk(output, finish);
@@ -340,6 +366,13 @@ public sealed class BedrockResponseTranslator(string requestedModel, bool reques
         var block = root.TryGetProperty("contentBlockIndex", out var index) ? index.GetInt32() : 0;
         var toolId = toolUse.GetProperty("toolUseId").GetString();
         var name = toolUse.GetProperty("name").GetString();
+        if (jsonTool is not null && name == jsonTool)
+        {
+            // JSON mode: this block's input deltas are the answer's content.
+            (_toolByBlock ??= [])[block] = JsonBlock;
+            return;
+        }
+
         var tool = _toolCalls++;
         (_toolByBlock ??= [])[block] = tool;
         _sawToolUse = true;
@@ -443,6 +476,12 @@ public sealed class BedrockResponseTranslator(string requestedModel, bool reques
                 var reasoning = BeginChunk(output);
                 reasoning.WritePropertyName("reasoning_content"u8);
                 reasoning.WriteRawValue(raw, skipInputValidation: true);
+                EndChunk(output, null);
+                break;
+            case DeltaKind.ToolInput when raw.Length > 2 && _toolByBlock is not null && _toolByBlock.TryGetValue(block, out var tool) && tool == JsonBlock:
+                var json = BeginChunk(output);
+                json.WritePropertyName("content"u8);
+                json.WriteRawValue(raw, skipInputValidation: true);
                 EndChunk(output, null);
                 break;
             case DeltaKind.ToolInput when raw.Length > 2 && _toolByBlock is not null && _toolByBlock.TryGetValue(block, out var tool):

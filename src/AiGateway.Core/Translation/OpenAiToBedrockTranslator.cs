@@ -1,6 +1,7 @@
 using System.Buffers;
 using AiGateway.Core.Configuration;
 using AiGateway.Core.Schemas.Bedrock;
+using AiGateway.Core.Schemas.OpenAi;
 
 namespace AiGateway.Core.Translation;
 
@@ -29,6 +30,11 @@ public sealed class OpenAiToBedrockTranslator(TimeProvider timeProvider) : ITran
     public IResponseTranslator CreateResponseTranslator(ParsedRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new BedrockResponseTranslator(request.Model, request.Stream, request.ClientWantsUsage, timeProvider.GetUtcNow().ToUnixTimeSeconds());
+        return new BedrockResponseTranslator(
+            request.Model,
+            request.Stream,
+            request.ClientWantsUsage,
+            timeProvider.GetUtcNow().ToUnixTimeSeconds(),
+            OpenAiResponseFormat.AsksForJson(request.Body.Span) ? ConverseRequestWriter.JsonResponseTool : null);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using AiGateway.Core.Configuration;
 using AiGateway.Core.Translation;
 using AiGateway.Core.Upstreams;
+using AiGateway.Core.Upstreams.Credentials;
 using AiGateway.ExtProc.Endpoints;
 using AiGateway.ExtProc.Envoy;
 using AiGateway.ExtProc.Telemetry;
@@ -17,7 +18,8 @@ namespace AiGateway.ExtProc.Processing;
 /// <summary>
 /// The router-level stream: once per HTTP request. Authenticates nothing yet, parses the body once,
 /// picks the primary provider, sets the routing headers and clears the route cache; on the way back it
-/// normalises errors, streams SSE, reads usage and writes the usage metadata at the end.
+/// normalises errors, streams SSE, reads usage and writes the usage metadata at the end. A provider's
+/// 401 makes its token-based credentials refresh at once, so the client's next request gets a new token.
 /// </summary>
 internal sealed class RouterProcessor(
     GatewayConfigStore configStore,
@@ -26,6 +28,7 @@ internal sealed class RouterProcessor(
     ExtProcOptions options,
     GatewayMetrics metrics,
     ProviderRateLimitBoard rateLimits,
+    UpstreamCredentialStore credentials,
     TimeProvider timeProvider,
     ILogger logger) : IExchangeProcessor
 {
@@ -42,6 +45,7 @@ internal sealed class RouterProcessor(
     private ArrayBufferWriter<byte>? _output;
     private string? _preferHeader;
     private string? _anthropicBeta;
+    private DateTimeOffset _startedAt;
     private bool _anthropicErrors;
     private int _status;
     private bool _streaming;
@@ -56,7 +60,8 @@ internal sealed class RouterProcessor(
         var method = HeaderMapReader.Get(headers.Headers, ":method") ?? "GET";
         var route = EndpointRegistry.Resolve(path, out var modelId);
         var snapshot = configStore.Current;
-        var requestId = Guid.CreateVersion7(timeProvider.GetUtcNow()).ToString("N");
+        _startedAt = timeProvider.GetUtcNow();
+        var requestId = Guid.CreateVersion7(_startedAt).ToString("N");
         _state = new ExchangeState(requestId, snapshot, route, timeProvider.GetTimestamp());
         _anthropicErrors = EndpointRegistry.SpeaksAnthropic(route, path);
 
@@ -196,6 +201,10 @@ internal sealed class RouterProcessor(
             var map = headers.Headers;
             var now = timeProvider.GetUtcNow();
             rateLimits.Record(provider.Name, RateLimitHeaderParser.Parse(provider.Schema, name => HeaderMapReader.Get(map, name), now), now);
+            if (_status == 401)
+            {
+                RefreshRefusedCredentials(provider);
+            }
         }
 
         var common = new CommonResponse();
@@ -300,6 +309,21 @@ internal sealed class RouterProcessor(
         }
 
         return candidates[0];
+    }
+
+    /// <summary>
+    /// The provider refused the token this request carried (e.g. watsonx's <c>authentication_token_expired</c>):
+    /// the gateway cannot replay the request, and OpenAI SDKs do not retry a 401, so this answer goes to the
+    /// client as it is, but the next request gets a freshly fetched token (provider-apis.md §6.6).
+    /// </summary>
+    private void RefreshRefusedCredentials(ProviderDefinition provider)
+    {
+        if (provider.Auth.Kind is not (ProviderAuthKind.ApiKey or ProviderAuthKind.AwsSigV4)
+            && credentials.TryGet(provider.Name, out var providerCredentials)
+            && providerCredentials.RefreshNow(_startedAt))
+        {
+            Log.CredentialRefreshForced(logger, _state?.RequestId ?? "-", provider.Name);
+        }
     }
 
     private IResponseTranslator CreateResponseTranslator(ExchangeState? state, ProviderDefinition? provider)

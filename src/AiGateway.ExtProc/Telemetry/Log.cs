@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3002, EventName = "CredentialUnavailable", Level = LogLevel.Warning, Message = "Request {RequestId}: no credentials for provider {Provider}: {Reason}")]
     public static partial void CredentialUnavailable(ILogger logger, string requestId, string provider, string reason);
+
+    [LoggerMessage(EventId = 3003, EventName = "CredentialRefreshForced", Level = LogLevel.Information, Message = "Request {RequestId}: provider {Provider} refused its token (401); fetching a new one now")]
+    public static partial void CredentialRefreshForced(ILogger logger, string requestId, string provider);
 }

@@ -226,6 +226,39 @@ public sealed class OpenAiToAnthropicTranslatorTests
         Assert.Equal($$$"""{"error":{"message":"Nope","type":"{{{openAiType}}}","param":null,"code":"{{{anthropicType}}}"}}""", Encoding.UTF8.GetString(output.WrittenSpan));
     }
 
+    [Theory]
+    [InlineData(503, """{"error":{"message":"upstream connect error or disconnect/reset before headers","type":"server_error","param":null,"code":"upstream_reset"}}""")]
+    [InlineData(413, """{"error":{"type":"invalid_request_error","param":null,"code":"request_too_large"}}""")]
+    [InlineData(502, "{\"error\":{\"message\":\"truncated\",\"type\":\"server_error\"")]
+    [InlineData(500, """{"error":{"message":42}}""")]
+    public void Passes_an_error_body_that_already_is_openai_error_json_through_unchanged(int status, string body)
+    {
+        using var translator = new OpenAiToAnthropicTranslator(Clock).CreateResponseTranslator(Parse("""{"model":"m","messages":[]}"""u8.ToArray()));
+        var output = new ArrayBufferWriter<byte>();
+
+        translator.OnHeaders(status, "application/json", false);
+        var changed = translator.OnBody(Encoding.UTF8.GetBytes(body), true, output);
+
+        Assert.False(changed);
+        Assert.Equal(0, output.WrittenCount);
+        Assert.Null(translator.StatusOverride);
+    }
+
+    [Theory]
+    [InlineData("""["error"]""")]
+    [InlineData("\"Bad gateway\"")]
+    public void Normalises_an_odd_error_body_instead_of_failing(string body)
+    {
+        using var translator = new OpenAiToAnthropicTranslator(Clock).CreateResponseTranslator(Parse("""{"model":"m","messages":[]}"""u8.ToArray()));
+        var output = new ArrayBufferWriter<byte>();
+
+        translator.OnHeaders(502, "application/json", false);
+        var changed = translator.OnBody(Encoding.UTF8.GetBytes(body), true, output);
+
+        Assert.True(changed);
+        Assert.StartsWith("""{"error":{"message":"The upstream returned HTTP 502""", Encoding.UTF8.GetString(output.WrittenSpan), StringComparison.Ordinal);
+    }
+
     private static ParsedRequest Parse(byte[] json) =>
         OpenAiRequestReader.Read(EndpointKind.ChatCompletions, json, out var error) ?? throw new InvalidOperationException(error!.Message);
 

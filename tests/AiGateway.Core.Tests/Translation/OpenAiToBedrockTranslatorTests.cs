@@ -92,13 +92,13 @@ public sealed class OpenAiToBedrockTranslatorTests
     [InlineData("""{"model":"m","logit_bias":{"50256":-100},"messages":[{"role":"user","content":"x"}]}""", "logit_bias")]
     [InlineData("""{"model":"m","seed":7,"messages":[{"role":"user","content":"x"}]}""", "seed")]
     [InlineData("""{"model":"m","response_format":{"type":"json_schema","json_schema":{"name":"x"}},"messages":[{"role":"user","content":"x"}]}""", "response_format")]
+    [InlineData("""{"model":"m","response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"array"}}},"messages":[{"role":"user","content":"x"}]}""", "response_format")]
     [InlineData("""{"model":"m","modalities":["text","audio"],"messages":[{"role":"user","content":"x"}]}""", "modalities")]
     [InlineData("""{"model":"m","parallel_tool_calls":false,"tools":[{"type":"function","function":{"name":"f"}}],"messages":[{"role":"user","content":"x"}]}""", "parallel_tool_calls")]
     [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/cat.png"}}]}]}""", "messages[0].content")]
     [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/bmp;base64,AA=="}}]}]}""", "messages[0].content")]
     [InlineData("""{"model":"m","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"x","format":"wav"}}]}]}""", "messages[0].content")]
     [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"not json"}}]}]}""", "messages[0].tool_calls")]
-    [InlineData("""{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c","content":"r"}],"tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"none"}""", "tool_choice")]
     [InlineData("""{"model":"m","messages":[{"role":"critic","content":"x"}]}""", "messages[0].role")]
     public void Rejects_what_converse_cannot_honour_with_a_400(string json, string param)
     {
@@ -160,6 +160,61 @@ public sealed class OpenAiToBedrockTranslatorTests
             Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
             Assert.Equal(new TokenUsage(28, 12, 40, 5, true), translator.Usage);
         }
+    }
+
+    [Fact]
+    public void Returns_the_json_mode_tools_input_as_the_message_content()
+    {
+        using var translator = JsonModeResponseTranslator(stream: false);
+        var output = new ArrayBufferWriter<byte>();
+
+        translator.OnHeaders(200, "application/json", false);
+        translator.OnBody(FixtureFiles.Bytes(Folder, "json-mode.converse.json"), true, output);
+
+        Assert.Null(translator.StatusOverride);
+        AssertJsonEqual(FixtureFiles.Text(Folder, "json-mode.expected-completion.json"), Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
+    public void Keeps_a_client_tool_call_in_json_mode_as_a_tool_call()
+    {
+        using var translator = JsonModeResponseTranslator(stream: false);
+        var output = new ArrayBufferWriter<byte>();
+
+        translator.OnHeaders(200, "application/json", false);
+        translator.OnBody(FixtureFiles.Bytes(Folder, "text-and-tool.response.json"), true, output);
+
+        AssertJsonEqual(FixtureFiles.Text(Folder, "text-and-tool.expected.json"), Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact]
+    public void Streams_the_json_mode_tools_input_as_content_at_every_split_offset()
+    {
+        var input = EventStreamFixture.Encode(FixtureFiles.Text(Folder, "json-mode.events.jsonl"));
+        var expected = FixtureFiles.Text(Folder, "json-mode.expected.sse");
+        for (var split = 0; split <= input.Length; split++)
+        {
+            using var translator = JsonModeResponseTranslator(stream: true);
+            translator.OnHeaders(200, "application/vnd.amazon.eventstream", false);
+            var output = new ArrayBufferWriter<byte>();
+
+            translator.OnBody(input.AsSpan(0, split), false, output);
+            translator.OnBody(input.AsSpan(split), true, output);
+
+            Assert.Equal(expected, Encoding.UTF8.GetString(output.WrittenSpan));
+            Assert.Equal(new TokenUsage(50, 12, 62, 0, true), translator.Usage);
+        }
+    }
+
+    [Fact]
+    public void Refuses_a_client_tool_named_like_the_json_mode_tool()
+    {
+        var json = """{"model":"m","response_format":{"type":"json_object"},"tools":[{"type":"function","function":{"name":"json_response"}}],"messages":[{"role":"user","content":"x"}]}""";
+
+        var upstream = new OpenAiToBedrockTranslator(Clock).TranslateRequest(Parse(Encoding.UTF8.GetBytes(json)), Bedrock(), new ArrayBufferWriter<byte>());
+
+        Assert.NotNull(upstream.Error);
+        Assert.Equal("tools", upstream.Error.Param);
     }
 
     [Fact]
@@ -323,6 +378,14 @@ public sealed class OpenAiToBedrockTranslatorTests
         using var e = JsonDocument.Parse(expected);
         using var a = JsonDocument.Parse(actual);
         Assert.True(JsonElement.DeepEquals(e.RootElement, a.RootElement), $"expected:\n{expected}\nactual:\n{actual}");
+    }
+
+    private static IResponseTranslator JsonModeResponseTranslator(bool stream)
+    {
+        var json = $$"""{"model":"{{Model}}","stream":{{(stream ? "true" : "false")}},"response_format":{"type":"json_object"},"messages":[]}""";
+        var translator = new OpenAiToBedrockTranslator(Clock).CreateResponseTranslator(Parse(Encoding.UTF8.GetBytes(json)));
+        translator.OnResponseHeaders(n => n == "x-amzn-requestid" ? RequestId : null);
+        return translator;
     }
 
     private static IResponseTranslator ResponseTranslator(bool stream, bool clientWantsUsage)

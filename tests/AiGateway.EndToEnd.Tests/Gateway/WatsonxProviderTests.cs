@@ -163,10 +163,49 @@ public sealed class WatsonxProviderTests : IAsyncLifetime
         Assert.DoesNotContain(WrongKey, error.GetRawResponse()!.Content.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task After_watsonx_refuses_an_expired_token_the_next_request_carries_a_new_one()
+    {
+        // Arrange: the mock's clock runs two hours ahead once the first token is in use, so watsonx.ai
+        // finds that token expired while extproc still holds it for valid.
+        await _stack.DisposeAsync();
+        var mockClock = new ShiftedClock();
+        _stack = await GatewayStack.StartAsync(providerTime: mockClock);
+        var chat = _stack.OpenAiClient().GetChatClient(Model);
+        await chat.CompleteChatAsync([new UserChatMessage("Before expiry")]);
+        mockClock.Offset = TimeSpan.FromHours(2);
+
+        // Act
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => chat.CompleteChatAsync([new UserChatMessage("After expiry")]));
+        var retried = await chat.CompleteChatAsync([new UserChatMessage("Sent again")]);
+
+        // Assert: the 401 reaches the client (the gateway cannot replay it), the next request succeeds.
+        Assert.Equal(401, refused.Status);
+        using (var body = JsonDocument.Parse(refused.GetRawResponse()!.Content))
+        {
+            Assert.Equal("authentication_token_expired", body.RootElement.GetProperty("error").GetProperty("code").GetString());
+        }
+
+        Assert.Equal("Mock reply to: Sent again", retried.Value.Content[0].Text);
+        var tokens = WatsonxRequests().Select(r => r.Headers["authorization"]).ToList();
+        Assert.Equal(3, tokens.Count);
+        Assert.Equal(tokens[0], tokens[1]);
+        Assert.NotEqual(tokens[1], tokens[2]);
+        Assert.Contains("refused its token (401); fetching a new one now", _stack.ExtProc.Logs.AllText, StringComparison.Ordinal);
+    }
+
     private static ChatTool WeatherTool() =>
         ChatTool.CreateFunctionTool("get_weather", "Weather by city", BinaryData.FromString("""{"type":"object","properties":{"location":{"type":"string"}},"additionalProperties":false}"""));
 
     /// <summary>What reached watsonx.ai (the IAM token exchanges left out).</summary>
     private List<RecordedRequest> WatsonxRequests() =>
         [.. _stack.Provider.Requests.Where(r => r.Path.StartsWith("/ml/v1/", StringComparison.Ordinal))];
+
+    /// <summary>The system clock moved by <see cref="Offset"/>.</summary>
+    private sealed class ShiftedClock : TimeProvider
+    {
+        public TimeSpan Offset { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
+    }
 }

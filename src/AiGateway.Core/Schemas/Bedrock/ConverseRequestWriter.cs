@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using AiGateway.Core.Schemas.OpenAi;
 using AiGateway.Core.Translation;
 
 namespace AiGateway.Core.Schemas.Bedrock;
@@ -10,11 +11,19 @@ namespace AiGateway.Core.Schemas.Bedrock;
 /// developer messages to <c>system</c>, consecutive turns of one role merged (Converse demands strict
 /// alternation), tool calls to <c>toolUse</c>, tool messages to <c>toolResult</c> blocks of a user turn,
 /// data-URL images to image bytes, and sampling, stop and tool parameters to <c>inferenceConfig</c> and
-/// <c>toolConfig</c>. What Converse cannot honour (n&gt;1, log probabilities, penalties, remote image
-/// URLs, JSON mode, ...) is a client error, never dropped. The model goes in the path, not the body.
+/// <c>toolConfig</c>. JSON mode (<c>response_format</c> json_object or json_schema) becomes a forced tool,
+/// <see cref="JsonResponseTool"/>, whose input schema is the wanted output. What Converse cannot honour
+/// (n&gt;1, log probabilities, penalties, remote image URLs, ...) is a client error, never dropped. The
+/// model goes in the path, not the body.
 /// </summary>
 public static class ConverseRequestWriter
 {
+    /// <summary>
+    /// The tool that stands for <c>response_format</c> JSON mode: Converse has no JSON mode of its own, so
+    /// the model is made to call this tool, and its input is the answer.
+    /// </summary>
+    public const string JsonResponseTool = "json_response";
+
     private const string Provider = "AWS Bedrock";
 
     // Scratch buffers reused per thread; one bigger than this is dropped after use rather than kept.
@@ -49,10 +58,10 @@ public static class ConverseRequestWriter
         using (var writer = new Utf8JsonWriter(scratch, WriterOptions))
         {
             writer.WriteStartObject();
-            var error = WriteMessages(writer, messages, out var historyHasTools)
+            var error = WriteMessages(writer, messages, out var historyTools)
                 ?? WriteSystem(writer, messages)
                 ?? WriteInferenceConfig(writer, root)
-                ?? WriteToolConfig(writer, root, historyHasTools);
+                ?? WriteToolConfig(writer, root, historyTools);
             if (error is not null)
             {
                 return error;
@@ -90,10 +99,9 @@ public static class ConverseRequestWriter
             return Reject("top_logprobs", "Converse returns no log probabilities");
         }
 
-        if (root.TryGetProperty("response_format", out var format) && format.ValueKind == JsonValueKind.Object
-            && format.TryGetProperty("type", out var type) && type.GetString() is "json_object" or "json_schema")
+        if (OpenAiResponseFormat.JsonSchema(root, out var formatError).ValueKind == JsonValueKind.Undefined && formatError is not null)
         {
-            return Reject("response_format", "JSON mode is not translated for Converse");
+            return Reject("response_format", formatError);
         }
 
         if (root.TryGetProperty("modalities", out var modalities) && modalities.ValueKind == JsonValueKind.Array
@@ -175,9 +183,10 @@ public static class ConverseRequestWriter
         return null;
     }
 
-    private static ClientError? WriteMessages(Utf8JsonWriter writer, JsonElement messages, out bool historyHasTools)
+    /// <summary>Writes <c>messages</c>; <paramref name="historyTools"/> gets the tool names the history's tool blocks use.</summary>
+    private static ClientError? WriteMessages(Utf8JsonWriter writer, JsonElement messages, out List<string>? historyTools)
     {
-        historyHasTools = false;
+        historyTools = null;
         writer.WriteStartArray("messages"u8);
         string? openRole = null;
         var blocks = t_blocks ??= new ArrayBufferWriter<byte>(4 * 1024);
@@ -215,7 +224,10 @@ public static class ConverseRequestWriter
                 return error;
             }
 
-            historyHasTools |= usesTools;
+            if (usesTools)
+            {
+                AddToolNames(message, historyTools ??= []);
+            }
             if (count == 0)
             {
                 continue; // Empty turns and blank texts are rejected by Converse (pitfall 15).
@@ -251,6 +263,33 @@ public static class ConverseRequestWriter
         }
 
         return null;
+    }
+
+    /// <summary>The tool names a history message uses: its tool calls', or a tool result's <c>name</c>.</summary>
+    private static void AddToolNames(JsonElement message, List<string> names)
+    {
+        if (message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var call in calls.EnumerateArray())
+            {
+                if (call.TryGetProperty("function", out var function) && function.TryGetProperty("name", out var name))
+                {
+                    Add(name);
+                }
+            }
+        }
+        else if (message.TryGetProperty("name", out var name))
+        {
+            Add(name);
+        }
+
+        void Add(JsonElement name)
+        {
+            if (name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } text && !names.Contains(text))
+            {
+                names.Add(text);
+            }
+        }
     }
 
     /// <summary>
@@ -520,7 +559,14 @@ public static class ConverseRequestWriter
         return null;
     }
 
-    private static ClientError? WriteToolConfig(Utf8JsonWriter writer, JsonElement root, bool historyHasTools)
+    /// <summary>
+    /// Writes <c>toolConfig</c>: the client's tools, the JSON-mode tool, and a placeholder spec for each tool
+    /// the history uses that is not otherwise defined. Converse rejects toolUse and toolResult blocks
+    /// without a definition of their tool (pitfall 14), which happens when the client sends no tools with a
+    /// tool-using history, or sends <c>tool_choice: "none"</c>, which Converse cannot express and which the
+    /// gateway honours by leaving the client's tools out.
+    /// </summary>
+    private static ClientError? WriteToolConfig(Utf8JsonWriter writer, JsonElement root, List<string>? historyTools)
     {
         var hasTools = root.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0;
         string? choice = null;
@@ -546,27 +592,42 @@ public static class ConverseRequestWriter
             }
         }
 
-        if (!hasTools)
+        if (!hasTools && choice is "required" or "tool")
         {
-            return choice is "required" or "tool"
-                ? new ClientError(400, "tool_choice requires tools.", "invalid_request_error", "tool_choice", "invalid_value")
-                : null;
+            return new ClientError(400, "tool_choice requires tools.", "invalid_request_error", "tool_choice", "invalid_value");
         }
 
-        if (choice == "none")
+        var jsonSchema = OpenAiResponseFormat.JsonSchema(root, out _);
+        var jsonMode = jsonSchema.ValueKind == JsonValueKind.Object;
+
+        // Converse has no "none": leaving the client's tools out honours it.
+        var sendTools = hasTools && choice != "none";
+        List<string>? placeholders = null;
+        foreach (var used in historyTools ?? [])
         {
-            // Converse has no "none": leaving the tools out honours it, unless the history uses tools,
-            // in which case Converse requires their definitions (pitfall 14).
-            return historyHasTools ? Reject("tool_choice", "Converse has no 'none' and needs the tools because the conversation uses them") : null;
+            if (!(sendTools && DefinesTool(tools, used)) && !(jsonMode && used == JsonResponseTool))
+            {
+                (placeholders ??= []).Add(used);
+            }
+        }
+
+        if (!sendTools && !jsonMode && placeholders is null)
+        {
+            return null;
         }
 
         writer.WriteStartObject("toolConfig"u8);
         writer.WriteStartArray("tools"u8);
-        foreach (var tool in tools.EnumerateArray())
+        foreach (var tool in sendTools ? tools.EnumerateArray() : default)
         {
             if (!tool.TryGetProperty("function", out var function) || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
             {
                 return new ClientError(400, "Only function tools with a name are supported.", "invalid_request_error", "tools", "unsupported_tool");
+            }
+
+            if (jsonMode && name.ValueEquals(JsonResponseTool))
+            {
+                return new ClientError(400, $"The tool name '{JsonResponseTool}' is reserved by the gateway when response_format asks for JSON from {Provider}.", "invalid_request_error", "tools", "reserved_tool_name");
             }
 
             writer.WriteStartObject();
@@ -597,8 +658,42 @@ public static class ConverseRequestWriter
             writer.WriteEndObject();
         }
 
+        foreach (var placeholder in placeholders ?? [])
+        {
+            // Only there to make the history valid: no description, any object as input.
+            writer.WriteStartObject();
+            writer.WriteStartObject("toolSpec"u8);
+            writer.WriteString("name"u8, placeholder);
+            writer.WriteStartObject("inputSchema"u8);
+            writer.WriteStartObject("json"u8);
+            writer.WriteString("type"u8, "object");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        if (jsonMode)
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("toolSpec"u8);
+            writer.WriteString("name"u8, JsonResponseTool);
+            writer.WriteString("description"u8, "Give the final answer as this tool's input: a JSON object matching the schema.");
+            writer.WriteStartObject("inputSchema"u8);
+            writer.WritePropertyName("json"u8);
+            jsonSchema.WriteTo(writer);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+
+            // The answer must come as a tool call: the JSON tool, or one of the client's tools when it allowed them.
+            (choice, choiceName) = sendTools && choice is null or "auto" or "required" ? ("required", null)
+                : choice == "tool" ? ("tool", choiceName)
+                : ("tool", JsonResponseTool);
+        }
+
         writer.WriteEndArray();
-        if (choice is not null)
+        if ((sendTools || jsonMode) && choice is "auto" or "required" or "tool")
         {
             writer.WriteStartObject("toolChoice"u8);
             switch (choice)
@@ -623,6 +718,20 @@ public static class ConverseRequestWriter
 
         writer.WriteEndObject();
         return null;
+    }
+
+    private static bool DefinesTool(JsonElement tools, string name)
+    {
+        foreach (var tool in tools.EnumerateArray())
+        {
+            if (tool.TryGetProperty("function", out var function) && function.TryGetProperty("name", out var defined)
+                && defined.ValueKind == JsonValueKind.String && defined.ValueEquals(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? Role(JsonElement message) =>

@@ -20,6 +20,9 @@ public sealed class BearerTokenCredentials(RefreshingAccessToken token) : IUpstr
     }
 
     /// <inheritdoc />
+    public bool RefreshNow(DateTimeOffset requestStartedAt) => token.RefreshNow(requestStartedAt);
+
+    /// <inheritdoc />
     public void Dispose() => token.Dispose();
 
     private async ValueTask<CredentialResult> Slow(List<KeyValuePair<string, string>> headers, CancellationToken cancellationToken)

@@ -13,4 +13,12 @@ public interface IUpstreamCredentials : IDisposable
     /// <param name="headers">Receives headers to set (lower-case names).</param>
     /// <param name="cancellationToken">Cancels waiting for a first token.</param>
     ValueTask<CredentialResult> ApplyAsync(UpstreamAttempt attempt, List<KeyValuePair<string, string>> headers, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The provider refused these credentials (HTTP 401) on a request that started at
+    /// <paramref name="requestStartedAt"/>: fetch new ones now rather than at the planned refresh. Does
+    /// nothing by default (credentials made per attempt, such as signatures, have nothing to refresh).
+    /// </summary>
+    /// <returns>True when a refresh was started.</returns>
+    bool RefreshNow(DateTimeOffset requestStartedAt) => false;
 }

@@ -4,7 +4,9 @@ namespace AiGateway.Core.Upstreams.Credentials;
 /// Keeps one access token fresh in the background: fetches at creation, refreshes well before expiry
 /// (at 80% of its lifetime, and at least five minutes early), retries failures with back-off while the
 /// old token is still valid. Requests read the cached token without I/O; only when there is no valid
-/// token do they wait for the fetch already under way (single flight), never start their own.
+/// token do they wait for the fetch already under way (single flight), never start their own. When the
+/// provider refuses the token before its time (<see cref="RefreshNow"/>), it is dropped and a new one
+/// fetched at once, again by the one background loop.
 /// </summary>
 public sealed class RefreshingAccessToken : IDisposable
 {
@@ -15,12 +17,20 @@ public sealed class RefreshingAccessToken : IDisposable
     private static readonly TimeSpan MinDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(60);
 
+    /// <summary>Refusals closer together than this start no new fetch: a provider that refuses every token is not a reason to hammer the issuer.</summary>
+    public static readonly TimeSpan MinForcedRefreshInterval = TimeSpan.FromSeconds(10);
+
     private readonly IAccessTokenSource _source;
     private readonly TimeProvider _time;
     private readonly Action<string>? _onFailure;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly Lock _gate = new();
     private AccessToken? _current;
+    private DateTimeOffset _currentFetchedAt;
+    private DateTimeOffset? _lastForcedRefresh;
+    private bool _fetching = true;
+    private CancellationTokenSource? _sleep;
     private string? _lastError;
     private TaskCompletionSource _nextOutcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -80,6 +90,35 @@ public sealed class RefreshingAccessToken : IDisposable
         return TryGetCurrent(out token) ? (token, null) : (null, LastError ?? $"no valid token from {_source.Issuer}");
     }
 
+    /// <summary>
+    /// The provider refused a token (HTTP 401, e.g. watsonx's <c>authentication_token_expired</c>) on a
+    /// request that started at <paramref name="requestStartedAt"/>: drops the current token and wakes the
+    /// loop to fetch a new one now, so later requests wait for it instead of being refused too. Ignored
+    /// when the current token is newer than the request (already replaced), when a fetch is under way
+    /// (it brings the new token: single flight), and within <see cref="MinForcedRefreshInterval"/> of the
+    /// last forced refresh.
+    /// </summary>
+    /// <returns>True when a refresh was started.</returns>
+    public bool RefreshNow(DateTimeOffset requestStartedAt)
+    {
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            if (_fetching || _current is null || _currentFetchedAt > requestStartedAt
+                || (_lastForcedRefresh is { } last && now - last < MinForcedRefreshInterval))
+            {
+                return false;
+            }
+
+            _lastForcedRefresh = now;
+            Volatile.Write(ref _current, null);
+
+            // The loop awaits its timer with ForceYielding, so cancelling never runs the loop on this thread.
+            _sleep?.Cancel();
+            return true;
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -106,7 +145,12 @@ public sealed class RefreshingAccessToken : IDisposable
             {
                 var token = await _source.FetchAsync(stop).ConfigureAwait(false);
                 var now = _time.GetUtcNow();
-                Volatile.Write(ref _current, token);
+                lock (_gate)
+                {
+                    _currentFetchedAt = now;
+                    Volatile.Write(ref _current, token);
+                }
+
                 Volatile.Write(ref _lastError, null);
                 failures = 0;
                 var lifetime = token.ExpiresOn - now;
@@ -127,11 +171,24 @@ public sealed class RefreshingAccessToken : IDisposable
             }
 
             Interlocked.Exchange(ref _nextOutcome, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-            try
+            var sleep = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            lock (_gate)
             {
-                await Task.Delay(delay < MinDelay ? MinDelay : delay, _time, stop).ConfigureAwait(false);
+                _fetching = false;
+                _sleep = sleep;
             }
-            catch (OperationCanceledException)
+
+            // Ends at the timer, or early when RefreshNow cancels the sleep or Dispose stops the loop.
+            await Task.Delay(delay < MinDelay ? MinDelay : delay, _time, sleep.Token)
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ForceYielding);
+            lock (_gate)
+            {
+                _sleep = null;
+                _fetching = true;
+            }
+
+            sleep.Dispose();
+            if (stop.IsCancellationRequested)
             {
                 break;
             }

@@ -98,6 +98,66 @@ public sealed class RefreshingAccessTokenTests
     }
 
     [Fact]
+    public async Task Refresh_now_drops_the_refused_token_and_fetches_a_new_one_at_once()
+    {
+        var time = new FakeTimeProvider(Start);
+        var issuer = new ScriptedIssuer(time);
+        using var token = new RefreshingAccessToken(issuer, time);
+        issuer.Answer(TimeSpan.FromHours(1));
+        await token.GetAsync(CancellationToken.None);
+        await LoopReachesItsTimer();
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        var started = token.RefreshNow(time.GetUtcNow() - TimeSpan.FromSeconds(1));
+        var waiting = token.GetAsync(CancellationToken.None).AsTask();
+        await issuer.WaitForCallAsync(2);
+        issuer.Answer(TimeSpan.FromHours(1));
+
+        Assert.True(started);
+        Assert.Equal(("token-2", (string?)null), await waiting);
+    }
+
+    [Fact]
+    public async Task Refresh_now_is_single_flight_and_ignores_refusals_of_tokens_already_replaced()
+    {
+        var time = new FakeTimeProvider(Start);
+        var issuer = new ScriptedIssuer(time);
+        using var token = new RefreshingAccessToken(issuer, time);
+        issuer.Answer(TimeSpan.FromHours(1));
+        await token.GetAsync(CancellationToken.None);
+        await LoopReachesItsTimer();
+        time.Advance(TimeSpan.FromMinutes(5));
+        var refusedRequest = time.GetUtcNow() - TimeSpan.FromSeconds(1);
+
+        Assert.True(token.RefreshNow(refusedRequest));
+        await issuer.WaitForCallAsync(2);
+        Assert.False(token.RefreshNow(refusedRequest)); // the fetch under way brings the new token
+        issuer.Answer(TimeSpan.FromHours(1));
+        await WaitUntil(() => token.TryGetCurrent(out var t) && t == "token-2");
+        await LoopReachesItsTimer();
+
+        Assert.False(token.RefreshNow(refusedRequest)); // that request carried token-1, already replaced
+        Assert.False(token.RefreshNow(time.GetUtcNow())); // too soon after the last forced refresh
+        time.Advance(RefreshingAccessToken.MinForcedRefreshInterval);
+        Assert.True(token.RefreshNow(time.GetUtcNow()));
+        await issuer.WaitForCallAsync(3);
+    }
+
+    [Fact]
+    public async Task Bearer_credentials_pass_a_refusal_on_to_their_token()
+    {
+        var time = new FakeTimeProvider(Start);
+        var issuer = new ScriptedIssuer(time);
+        using IUpstreamCredentials credentials = new BearerTokenCredentials(new RefreshingAccessToken(issuer, time));
+        issuer.Answer(TimeSpan.FromHours(1));
+        await credentials.ApplyAsync(default, [], CancellationToken.None);
+        await LoopReachesItsTimer();
+
+        Assert.True(credentials.RefreshNow(time.GetUtcNow()));
+        await issuer.WaitForCallAsync(2);
+    }
+
+    [Fact]
     public async Task Bearer_credentials_add_the_authorization_header()
     {
         var time = new FakeTimeProvider(Start);
