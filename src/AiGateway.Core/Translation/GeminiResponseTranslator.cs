@@ -25,6 +25,7 @@ public sealed class GeminiResponseTranslator(string requestedModel, bool request
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private SseEventSplitter? _events;
+    private Utf8JsonWriter? _chunkWriter;
     private Mode _mode;
     private int _status;
     private TokenUsage _usage;
@@ -111,7 +112,11 @@ public sealed class GeminiResponseTranslator(string requestedModel, bool request
     }
 
     /// <inheritdoc />
-    public void Dispose() => _events?.Dispose();
+    public void Dispose()
+    {
+        _events?.Dispose();
+        _chunkWriter?.Dispose();
+    }
 
     private void WriteCompletion(ReadOnlySpan<byte> body, IBufferWriter<byte> output)
     {
@@ -339,26 +344,35 @@ public sealed class GeminiResponseTranslator(string requestedModel, bool request
         StringBuilder? text = null;
         StringBuilder? reasoning = null;
         List<JsonElement>? calls = null;
+        JsonElement onlyText = default;
         foreach (var part in Parts(candidate))
         {
             if (part.TryGetProperty("functionCall", out var call))
             {
                 (calls ??= []).Add(call);
             }
-            else if (part.TryGetProperty("text", out var partText) && partText.ValueKind == JsonValueKind.String && partText.GetString() is { Length: > 0 } value)
+            else if (part.TryGetProperty("text", out var partText) && partText.ValueKind == JsonValueKind.String && !partText.ValueEquals(""u8))
             {
                 if (IsThought(part))
                 {
-                    (reasoning ??= new StringBuilder()).Append(value);
+                    (reasoning ??= new StringBuilder()).Append(partText.GetString());
+                }
+                else if (text is null && onlyText.ValueKind == JsonValueKind.Undefined)
+                {
+                    // The usual event: one text part, copied as JSON without a string in between.
+                    onlyText = partText;
                 }
                 else
                 {
-                    (text ??= new StringBuilder()).Append(value);
+                    text ??= new StringBuilder(onlyText.GetString());
+                    text.Append(partText.GetString());
                 }
             }
         }
 
-        if (!choice.Started || text is not null || reasoning is not null || calls is not null)
+        var hasText = text is not null || onlyText.ValueKind == JsonValueKind.String;
+
+        if (!choice.Started || hasText || reasoning is not null || calls is not null)
         {
             var first = !choice.Started;
             choice.Started = true;
@@ -368,9 +382,18 @@ public sealed class GeminiResponseTranslator(string requestedModel, bool request
                 writer.WriteString("role"u8, "assistant");
             }
 
-            if (text is not null || first)
+            if (text is not null)
             {
-                writer.WriteString("content"u8, text?.ToString() ?? string.Empty);
+                writer.WriteString("content"u8, text.ToString());
+            }
+            else if (onlyText.ValueKind == JsonValueKind.String)
+            {
+                writer.WritePropertyName("content"u8);
+                onlyText.WriteTo(writer);
+            }
+            else if (first)
+            {
+                writer.WriteString("content"u8, string.Empty);
             }
 
             if (reasoning is not null)
@@ -447,7 +470,10 @@ public sealed class GeminiResponseTranslator(string requestedModel, bool request
     private void WriteChunkStart(IBufferWriter<byte> output, out Utf8JsonWriter writer, int index)
     {
         output.Write("data: "u8);
-        writer = new Utf8JsonWriter(output, WriterOptions);
+
+        // One writer per translator, pointed at this output: no writer allocation per chunk.
+        writer = _chunkWriter ??= new Utf8JsonWriter(output, WriterOptions);
+        writer.Reset(output);
         WriteChunkHeader(writer);
         writer.WriteStartArray("choices"u8);
         writer.WriteStartObject();
@@ -476,7 +502,7 @@ public sealed class GeminiResponseTranslator(string requestedModel, bool request
         }
 
         writer.WriteEndObject();
-        writer.Dispose();
+        writer.Flush();
         output.Write("\n\n"u8);
     }
 
@@ -511,8 +537,10 @@ public sealed class GeminiResponseTranslator(string requestedModel, bool request
             _id = "chatcmpl-" + responseId;
         }
 
-        if (root.TryGetProperty("modelVersion", out var model) && model.ValueKind == JsonValueKind.String && model.GetString() is { Length: > 0 } version)
+        if (root.TryGetProperty("modelVersion", out var model) && model.ValueKind == JsonValueKind.String
+            && !model.ValueEquals(_model) && model.GetString() is { Length: > 0 } version)
         {
+            // Compared first: stream events repeat the same version, so no string per event.
             _model = version;
         }
     }
