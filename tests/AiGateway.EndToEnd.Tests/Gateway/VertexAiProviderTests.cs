@@ -83,6 +83,21 @@ public sealed class VertexAiProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tool_call_comes_back_as_an_openai_tool_call()
+    {
+        var chat = _stack.OpenAiClient().GetChatClient(Model);
+        var options = new ChatCompletionOptions
+        {
+            Tools = { ChatTool.CreateFunctionTool("get_weather", "Weather by city", BinaryData.FromString("""{"type":"object","properties":{"location":{"type":"string"}}}""")) },
+        };
+
+        var result = await chat.CompleteChatAsync([new UserChatMessage("What is the weather in Rome?")], options);
+
+        Assert.Equal(ChatFinishReason.ToolCalls, result.Value.FinishReason);
+        Assert.Equal("get_weather", Assert.Single(result.Value.ToolCalls).FunctionName);
+    }
+
+    [Fact]
     public async Task An_anthropic_client_reaches_vertex_through_the_messages_ingress()
     {
         using var client = _stack.AnthropicClient();
