@@ -12,6 +12,9 @@ public sealed class GatewayConfigFile
     /// <summary><c>routing</c>; null when the key is absent.</summary>
     public RoutingConfigFile? Routing { get; set; }
 
+    /// <summary><c>cost_management</c>; null when the key is absent.</summary>
+    public CostManagementConfigFile? CostManagement { get; set; }
+
     /// <summary>1-based line of each YAML path that was read.</summary>
     public Dictionary<string, int> Lines { get; } = new(StringComparer.Ordinal);
 
@@ -133,4 +136,39 @@ public sealed class RoutingConfigFile
 
     /// <summary><c>retry_delay</c>, e.g. <c>1s</c>.</summary>
     public string? RetryDelay { get; set; }
+}
+
+/// <summary>The <c>cost_management</c> section.</summary>
+public sealed class CostManagementConfigFile
+{
+    /// <summary><c>enabled</c>: price requests (default true).</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary><c>currency</c>: only USD.</summary>
+    public string? Currency { get; set; }
+
+    /// <summary><c>response_header</c>: add <c>x-ai-gateway-cost</c> to buffered responses (default false).</summary>
+    public bool? ResponseHeader { get; set; }
+
+    /// <summary><c>provider_costs</c>: provider name or type, then model, then prices.</summary>
+    public Dictionary<string, Dictionary<string, ModelPriceConfigFile>>? ProviderCosts { get; set; }
+}
+
+/// <summary>One model's prices under <c>cost_management.provider_costs</c>, in USD per token.</summary>
+public sealed class ModelPriceConfigFile
+{
+    /// <summary><c>input_token_cost</c>: uncached prompt tokens.</summary>
+    public decimal? Input { get; set; }
+
+    /// <summary><c>output_token_cost</c>: completion tokens.</summary>
+    public decimal? Output { get; set; }
+
+    /// <summary><c>cached_input_token_cost</c>: prompt tokens read from the cache (default: the input price).</summary>
+    public decimal? CachedInput { get; set; }
+
+    /// <summary><c>cache_write_token_cost</c>: prompt tokens written to the cache (default: the input price).</summary>
+    public decimal? CacheWrite { get; set; }
+
+    /// <summary><c>reasoning_token_cost</c>: reasoning tokens (default: the output price).</summary>
+    public decimal? Reasoning { get; set; }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using AiGateway.Core.Configuration;
+using AiGateway.Core.Pricing;
 using AiGateway.Core.Translation;
 using AiGateway.Core.Upstreams;
 using AiGateway.ExtProc.Endpoints;
@@ -35,6 +36,7 @@ internal sealed class RouterProcessor(
     public const string PreferProviderHeader = "x-ai-gateway-prefer-provider";
     public const string ProviderUsedHeader = "x-provider-used";
     public const string AnthropicBetaHeader = "anthropic-beta";
+    public const string CostHeader = "x-ai-gateway-cost";
     private const string GatewayHeaderPrefix = "x-ai-gateway-";
 
     private ExchangeState? _state;
@@ -46,6 +48,7 @@ internal sealed class RouterProcessor(
     private int _status;
     private bool _streaming;
     private bool _finished;
+    private long? _costMicros;
 
     public bool IsComplete => _finished;
 
@@ -240,7 +243,16 @@ internal sealed class RouterProcessor(
         output.ResetWrittenCount();
 
         var common = new CommonResponse();
-        if (translator.OnBody(body.Body.Span, body.EndOfStream, output))
+        var translated = translator.OnBody(body.Body.Span, body.EndOfStream, output);
+        MutationBuilder? headers = null;
+        if (!_streaming && body.EndOfStream && _state?.Snapshot.Costs.ResponseHeader == true && Cost() is { } cost)
+        {
+            // Only buffered answers: their headers are still held, so the cost can travel in them. A stream's
+            // headers left before its usage was known; its cost is in the metadata only.
+            headers = new MutationBuilder().Set(CostHeader, CostCalculator.FormatUsd(cost));
+        }
+
+        if (translated)
         {
             // The reply is serialized before the next message is read, so the buffer can be reused after it.
             common.BodyMutation = new BodyMutation { Body = ByteString.CopyFrom(output.WrittenSpan) };
@@ -248,7 +260,7 @@ internal sealed class RouterProcessor(
             {
                 // BUFFERED: the held headers take this mutation, and content-length must match the new body
                 // (a translated JSON answer or a rewritten error).
-                var headers = new MutationBuilder()
+                headers = (headers ?? new MutationBuilder())
                     .Set("content-type", "application/json")
                     .Set("content-length", output.WrittenCount.ToString(CultureInfo.InvariantCulture));
                 if (translator.StatusOverride is { } status)
@@ -256,9 +268,12 @@ internal sealed class RouterProcessor(
                     _status = status;
                     headers.Set(":status", status.ToString(CultureInfo.InvariantCulture));
                 }
-
-                common.HeaderMutation = headers.Build();
             }
+        }
+
+        if (headers is not null)
+        {
+            common.HeaderMutation = headers.Build();
         }
 
         var reply = new ProcessingResponse { ResponseBody = new BodyResponse { Response = common } };
@@ -346,7 +361,35 @@ internal sealed class RouterProcessor(
         fields.Fields["output_tokens"] = Value.ForNumber(usage.OutputTokens);
         fields.Fields["total_tokens"] = Value.ForNumber(usage.TotalTokens);
         fields.Fields["cached_input_tokens"] = Value.ForNumber(usage.CachedInputTokens);
+        fields.Fields["cache_write_input_tokens"] = Value.ForNumber(usage.CacheWriteInputTokens);
+        fields.Fields["reasoning_tokens"] = Value.ForNumber(usage.ReasoningTokens);
+        if (Cost() is { } cost)
+        {
+            fields.Fields["cost_usd_micros"] = Value.ForNumber(cost);
+            metrics.CostRecorded(provider!, model!, state.Request?.User, cost);
+        }
+
         return DynamicMetadataWriter.Build(fields);
+    }
+
+    /// <summary>The request's cost in micro-USD from the final usage; null when unpriced or nothing was counted.</summary>
+    private long? Cost()
+    {
+        if (_costMicros is not null)
+        {
+            return _costMicros;
+        }
+
+        var usage = _responseTranslator?.Usage ?? default;
+        var provider = _state?.LastAttemptProvider?.Name;
+        var model = _state?.Request?.Model;
+        if (!usage.Reported && !usage.Estimated || provider is null || model is null
+            || !_state!.Snapshot.Costs.TryGetPrice(provider, model, out var price))
+        {
+            return null;
+        }
+
+        return _costMicros = CostCalculator.RoundedMicroUsd(usage, price);
     }
 
     private ValueTask<ProcessingResponse> Immediate(ClientError error)
