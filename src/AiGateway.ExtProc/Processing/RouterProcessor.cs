@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using AiGateway.Core.Configuration;
 using AiGateway.Core.Pricing;
+using AiGateway.Core.Tokens;
 using AiGateway.Core.Translation;
 using AiGateway.Core.Upstreams;
 using AiGateway.ExtProc.Endpoints;
@@ -49,6 +50,8 @@ internal sealed class RouterProcessor(
     private bool _streaming;
     private bool _finished;
     private long? _costMicros;
+    private StreamedOutputCollector? _streamedOutput;
+    private TokenUsage? _finalUsage;
 
     public bool IsComplete => _finished;
 
@@ -162,17 +165,28 @@ internal sealed class RouterProcessor(
         var primary = Choose(candidates, parsed.PreferProvider ?? _preferHeader);
         state.Request = parsed;
         state.Primary = primary;
+        state.EstimatedInput = TokenCounter.CountRequest(parsed);
 
         var mutation = new MutationBuilder()
             .Set(ModelHeader, parsed.Model)
             .Set(ProviderHeader, primary.Name);
-        return Reply(new ProcessingResponse
+        var reply = new ProcessingResponse
         {
             RequestBody = new BodyResponse
             {
                 Response = new CommonResponse { HeaderMutation = mutation.Build(), ClearRouteCache = true },
             },
-        });
+        };
+        if (state.EstimatedInput is { } estimate)
+        {
+            // Before the request leaves: for rate limits, budgets and routing further down the chain.
+            var fields = new Struct();
+            fields.Fields["estimated_input_tokens"] = Value.ForNumber(estimate.Tokens);
+            fields.Fields["estimated_input_tokens_exact"] = Value.ForBool(estimate.Exact);
+            reply.DynamicMetadata = DynamicMetadataWriter.Build(fields);
+        }
+
+        return Reply(reply);
     }
 
     public ValueTask<ProcessingResponse> OnResponseHeadersAsync(ProcessingRequest request, CancellationToken cancellationToken)
@@ -244,6 +258,12 @@ internal sealed class RouterProcessor(
 
         var common = new CommonResponse();
         var translated = translator.OnBody(body.Body.Span, body.EndOfStream, output);
+        if (_streaming && _status == 200)
+        {
+            // What the client receives, kept to count the output should the provider report no usage.
+            (_streamedOutput ??= new StreamedOutputCollector()).Feed(translated ? output.WrittenSpan : body.Body.Span);
+        }
+
         MutationBuilder? headers = null;
         if (!_streaming && body.EndOfStream && _state?.Snapshot.Costs.ResponseHeader == true && Cost() is { } cost)
         {
@@ -295,8 +315,16 @@ internal sealed class RouterProcessor(
             exchanges.Remove(_state.RequestId);
         }
 
+        if (!_finished && _streaming && _state?.Request is not null)
+        {
+            // The stream ended early (client gone): account for what was streamed; there is nobody to send metadata to.
+            Finish();
+        }
+
         _responseTranslator?.Dispose();
         _responseTranslator = null;
+        _streamedOutput?.Dispose();
+        _streamedOutput = null;
     }
 
     private ProviderDefinition Choose(System.Collections.Immutable.ImmutableArray<ProviderDefinition> candidates, string? preferred)
@@ -340,7 +368,7 @@ internal sealed class RouterProcessor(
 
         _finished = true;
         var state = _state;
-        var usage = _responseTranslator?.Usage ?? default;
+        var usage = FinalUsage();
         var provider = state.LastAttemptProvider?.Name;
         var model = state.Request?.Model;
         metrics.RequestCompleted(state.Route, model, provider, _status, usage, timeProvider.GetElapsedTime(state.StartedAt));
@@ -363,6 +391,16 @@ internal sealed class RouterProcessor(
         fields.Fields["cached_input_tokens"] = Value.ForNumber(usage.CachedInputTokens);
         fields.Fields["cache_write_input_tokens"] = Value.ForNumber(usage.CacheWriteInputTokens);
         fields.Fields["reasoning_tokens"] = Value.ForNumber(usage.ReasoningTokens);
+        if (usage.Estimated)
+        {
+            fields.Fields["usage_estimated"] = Value.ForBool(true);
+        }
+
+        if (state.EstimatedInput is { } estimate)
+        {
+            fields.Fields["estimated_input_tokens"] = Value.ForNumber(estimate.Tokens);
+        }
+
         if (Cost() is { } cost)
         {
             fields.Fields["cost_usd_micros"] = Value.ForNumber(cost);
@@ -370,6 +408,29 @@ internal sealed class RouterProcessor(
         }
 
         return DynamicMetadataWriter.Build(fields);
+    }
+
+    /// <summary>
+    /// The provider's usage; for a stream that ended without one, our own count: the pre-request input
+    /// estimate and the streamed output, marked <see cref="TokenUsage.Estimated"/>.
+    /// </summary>
+    private TokenUsage FinalUsage()
+    {
+        if (_finalUsage is { } known)
+        {
+            return known;
+        }
+
+        var usage = _responseTranslator?.Usage ?? default;
+        if (!usage.Reported && _streamedOutput is { Length: > 0 } streamed && _state?.Request is { } request)
+        {
+            var input = _state.EstimatedInput?.Tokens ?? 0;
+            var output = streamed.Count(request.Model).Tokens;
+            usage = new TokenUsage(input, output, input + output, 0, false) { Estimated = true };
+        }
+
+        _finalUsage = usage;
+        return usage;
     }
 
     /// <summary>The request's cost in micro-USD from the final usage; null when unpriced or nothing was counted.</summary>
@@ -380,7 +441,7 @@ internal sealed class RouterProcessor(
             return _costMicros;
         }
 
-        var usage = _responseTranslator?.Usage ?? default;
+        var usage = FinalUsage();
         var provider = _state?.LastAttemptProvider?.Name;
         var model = _state?.Request?.Model;
         if (!usage.Reported && !usage.Estimated || provider is null || model is null

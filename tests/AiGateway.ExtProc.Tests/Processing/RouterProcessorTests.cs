@@ -425,6 +425,42 @@ public sealed class RouterProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Writes_the_estimated_input_tokens_into_metadata_before_the_request_leaves()
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+
+        var routed = await stream.SendAsync(RequestBody(Chat));
+
+        // 3 per message + "user" (1) + "Hello" (1) + 3 for the primed reply, in o200k_base.
+        var metadata = routed.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields;
+        Assert.Equal(8, metadata["estimated_input_tokens"].NumberValue);
+        Assert.True(metadata["estimated_input_tokens_exact"].BoolValue);
+    }
+
+    [Fact]
+    public async Task Counts_the_streamed_output_itself_when_the_stream_ends_without_usage()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        await stream.SendAsync(RequestBody("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Hello"}]}"""));
+        await RunUpstreamAttemptAsync("openai", headersReply);
+        await stream.SendAsync(ResponseHeaders(200, "text/event-stream"));
+
+        await stream.SendAsync(ResponseBody("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hello\"}}]}\n\ndata: {\"choices\":[{\"index\":0,\"del", false));
+        var last = await stream.SendAsync(ResponseBody("ta\":{\"content\":\" World\"}}]}\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", true));
+
+        var metadata = last.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields;
+        Assert.True(metadata["usage_estimated"].BoolValue);
+        Assert.Equal(8, metadata["input_tokens"].NumberValue);
+        Assert.Equal(Core.Tokens.TokenCounter.CountText("gpt-4o-mini", "Hello World").Tokens, metadata["output_tokens"].NumberValue);
+        Assert.Equal(2, metadata["output_tokens"].NumberValue);
+
+        // Priced like reported usage: 8 x $1 + 2 x $2 per 1M tokens.
+        Assert.Equal(12, metadata["cost_usd_micros"].NumberValue);
+    }
+
+    [Fact]
     public async Task Adds_the_cost_header_and_metadata_to_a_buffered_answer()
     {
         using var stream = _server.Open();
