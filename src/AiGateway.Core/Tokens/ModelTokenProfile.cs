@@ -15,8 +15,8 @@ public sealed record ModelTokenProfile(string Family, TokenEncoding Encoding, bo
     private static readonly string[] Cl100kPrefixes = ["gpt-4", "gpt-3.5", "gpt-35", "text-embedding-3", "text-embedding-ada-002"];
 
     /// <summary>
-    /// Factors measured as tokens(family) / tokens(vocabulary) on English prose and code; see
-    /// docs/tokens-and-costs.md for the method and the error.
+    /// Factors are the assumed ratio tokens(family) / tokens(vocabulary) on English text. They are not yet
+    /// calibrated against the providers' own counts; docs/tokens-and-costs.md says how to calibrate them.
     /// </summary>
     private static readonly ModelTokenProfile Claude = new("claude", TokenEncoding.Cl100kBase, false, 1.16, 10);
     private static readonly ModelTokenProfile Gemini = new("gemini", TokenEncoding.O200kBase, false, 1.05, 7);
