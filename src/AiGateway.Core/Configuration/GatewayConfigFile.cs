@@ -15,6 +15,9 @@ public sealed class GatewayConfigFile
     /// <summary><c>cost_management</c>; null when the key is absent.</summary>
     public CostManagementConfigFile? CostManagement { get; set; }
 
+    /// <summary><c>security.data_masking</c>; null when absent.</summary>
+    public DataMaskingConfigFile? DataMasking { get; set; }
+
     /// <summary>1-based line of each YAML path that was read.</summary>
     public Dictionary<string, int> Lines { get; } = new(StringComparer.Ordinal);
 
@@ -171,4 +174,42 @@ public sealed class ModelPriceConfigFile
 
     /// <summary><c>reasoning_token_cost</c>: reasoning tokens (default: the output price).</summary>
     public decimal? Reasoning { get; set; }
+}
+
+/// <summary>The <c>security.data_masking</c> section.</summary>
+public sealed class DataMaskingConfigFile
+{
+    /// <summary><c>enabled</c> (default true when the section is present).</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary><c>pii_detection.enabled</c> (default true).</summary>
+    public bool? DetectionEnabled { get; set; }
+
+    /// <summary><c>pii_detection.detectors</c>: built-in types to run (default: all).</summary>
+    public List<string?>? Detectors { get; set; }
+
+    /// <summary><c>pii_detection.mode</c>: mask, redact, hash, block or reversible (default mask).</summary>
+    public string? Mode { get; set; }
+
+    /// <summary><c>pii_detection.modes</c>: mode per type.</summary>
+    public Dictionary<string, string?>? Modes { get; set; }
+
+    /// <summary><c>pii_detection.hash_key</c>: the key of hash mode.</summary>
+    public string? HashKey { get; set; }
+
+    /// <summary><c>pii_detection.patterns</c>: user patterns.</summary>
+    public List<PiiPatternConfigFile>? Patterns { get; set; }
+}
+
+/// <summary>One entry of <c>pii_detection.patterns</c>.</summary>
+public sealed class PiiPatternConfigFile
+{
+    /// <summary><c>type</c>: the label.</summary>
+    public string? Type { get; set; }
+
+    /// <summary><c>regex</c>.</summary>
+    public string? Regex { get; set; }
+
+    /// <summary><c>replacement</c>: the mask text.</summary>
+    public string? Replacement { get; set; }
 }

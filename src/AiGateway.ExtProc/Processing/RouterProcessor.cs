@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using AiGateway.Core.Configuration;
+using AiGateway.Core.Pii;
 using AiGateway.Core.Pricing;
 using AiGateway.Core.Tokens;
 using AiGateway.Core.Translation;
@@ -52,6 +53,7 @@ internal sealed class RouterProcessor(
     private long? _costMicros;
     private StreamedOutputCollector? _streamedOutput;
     private TokenUsage? _finalUsage;
+    private int _piiFound;
 
     public bool IsComplete => _finished;
 
@@ -148,6 +150,20 @@ internal sealed class RouterProcessor(
         if (_anthropicBeta is not null)
         {
             parsed = parsed with { AnthropicBeta = _anthropicBeta };
+        }
+
+        if (state.Snapshot.Masker is { } masker)
+        {
+            // No tenants yet: hashes are keyed per gateway ("default").
+            var masked = RequestMasking.Mask(parsed, masker, "default");
+            _piiFound = masked.Found.Values.Sum();
+            metrics.PiiFound(masked.Found, masked.BlockedBy is not null);
+            if (masked.BlockedBy is { } type)
+            {
+                return Immediate(new ClientError(400, $"The request contains personal data of type '{type}', which this gateway does not forward.", "invalid_request_error", null, "pii_blocked"));
+            }
+
+            parsed = masked.Request;
         }
 
         var candidates = state.Snapshot.ProvidersFor(parsed.Model);
@@ -394,6 +410,11 @@ internal sealed class RouterProcessor(
         if (usage.Estimated)
         {
             fields.Fields["usage_estimated"] = Value.ForBool(true);
+        }
+
+        if (_piiFound > 0)
+        {
+            fields.Fields["pii_detected"] = Value.ForNumber(_piiFound);
         }
 
         if (state.EstimatedInput is { } estimate)
