@@ -142,6 +142,31 @@ public sealed class PiiPlaceholders
         return placeholder;
     }
 
+    /// <summary>
+    /// Puts the original values back into a JSON answer, escaped for JSON strings; null when the answer
+    /// holds no placeholder.
+    /// </summary>
+    public byte[]? RestoreJson(ReadOnlySpan<byte> json)
+    {
+        if (_byPlaceholder.Count == 0 || json.IndexOf((byte)'[') < 0)
+        {
+            return null;
+        }
+
+        var text = Encoding.UTF8.GetString(json);
+        var changed = false;
+        foreach (var (placeholder, value) in _byPlaceholder)
+        {
+            if (text.Contains(placeholder, StringComparison.Ordinal))
+            {
+                text = text.Replace(placeholder, System.Text.Json.JsonEncodedText.Encode(value).ToString(), StringComparison.Ordinal);
+                changed = true;
+            }
+        }
+
+        return changed ? Encoding.UTF8.GetBytes(text) : null;
+    }
+
     /// <summary>Puts the original values back into <paramref name="text"/> (a response of the same request).</summary>
     public string Restore(string text)
     {

@@ -54,6 +54,7 @@ internal sealed class RouterProcessor(
     private StreamedOutputCollector? _streamedOutput;
     private TokenUsage? _finalUsage;
     private int _piiFound;
+    private PiiPlaceholders? _placeholders;
 
     public bool IsComplete => _finished;
 
@@ -164,6 +165,7 @@ internal sealed class RouterProcessor(
             }
 
             parsed = masked.Request;
+            _placeholders = masked.Placeholders;
         }
 
         var candidates = state.Snapshot.ProvidersFor(parsed.Model);
@@ -305,6 +307,15 @@ internal sealed class RouterProcessor(
                     headers.Set(":status", status.ToString(CultureInfo.InvariantCulture));
                 }
             }
+        }
+
+        if (!_streaming && body.EndOfStream && _status == 200 && _placeholders is { Count: > 0 } placeholders
+            && placeholders.RestoreJson(translated ? output.WrittenSpan : body.Body.Span) is { } restored)
+        {
+            // Reversible masking: the client gets its own values back in a buffered answer. Streams are not
+            // restored yet (a placeholder may be split across chunks).
+            common.BodyMutation = new BodyMutation { Body = ByteString.CopyFrom(restored) };
+            headers = (headers ?? new MutationBuilder()).Set("content-length", restored.Length.ToString(CultureInfo.InvariantCulture));
         }
 
         if (headers is not null)

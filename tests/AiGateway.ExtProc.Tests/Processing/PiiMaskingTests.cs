@@ -35,6 +35,28 @@ public sealed class PiiMaskingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Restores_reversible_placeholders_in_a_buffered_answer()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        await stream.SendAsync(RequestBody("""{"model":"gpt-4o","messages":[{"role":"user","content":"Is 10.1.2.3 reachable?"}]}"""));
+        var requestId = SetValue(headersReply.RequestHeaders.Response.HeaderMutation, "x-ai-gateway-request-id")!;
+        using (var upstream = _server.Open(upstream: true))
+        {
+            var attempt = await upstream.SendAsync(UpstreamRequestHeaders("openai", (":method", "POST"), (":path", "/v1/chat/completions"), ("x-ai-gateway-request-id", requestId)));
+            await upstream.CompleteAsync();
+            Assert.Contains("Is [IP_ADDRESS_1] reachable?", attempt.RequestHeaders.Response.BodyMutation.Body.ToStringUtf8(), StringComparison.Ordinal);
+        }
+
+        await stream.SendAsync(ResponseHeaders(200, "application/json"));
+        var reply = await stream.SendAsync(ResponseBody("""{"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Yes, [IP_ADDRESS_1] answers."},"finish_reason":"stop"}]}""", true));
+
+        var body = reply.ResponseBody.Response.BodyMutation.Body.ToStringUtf8();
+        Assert.Contains("Yes, 10.1.2.3 answers.", body, StringComparison.Ordinal);
+        Assert.Equal(body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), SetValue(reply.ResponseBody.Response.HeaderMutation, "content-length"));
+    }
+
+    [Fact]
     public async Task Refuses_a_request_whose_data_is_configured_to_block_in_the_openai_error_format()
     {
         using var stream = _server.Open();
