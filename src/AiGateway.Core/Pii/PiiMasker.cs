@@ -64,14 +64,39 @@ public sealed class PiiMasker
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(placeholders);
         var matches = _detector.Find(text);
-        if (matches.Count == 0)
+        return matches.Count == 0 ? new PiiMaskResult(text, NoFindings, null) : Apply(text, 0, text.Length, matches, tenant, placeholders);
+    }
+
+    /// <summary>
+    /// Masks the part of <paramref name="text"/> from <paramref name="from"/> that can be released now: up to
+    /// <paramref name="limit"/>, moved back to the start of any finding that reaches the limit (it may still
+    /// grow); a limit at the end of the text releases everything. Findings are made on the whole text, so the characters after the limit give their context.
+    /// </summary>
+    /// <returns>The masked released part and where it ends in <paramref name="text"/>.</returns>
+    public (PiiMaskResult Released, int End) MaskPrefix(string text, int from, int limit, string tenant, PiiPlaceholders placeholders)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, text?.Length ?? 0);
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(placeholders);
+        var matches = _detector.Find(text);
+        var end = limit;
+        foreach (var m in matches)
         {
-            return new PiiMaskResult(text, NoFindings, null);
+            if (limit < text.Length && m.Start < end && m.Start + m.Length >= end)
+            {
+                end = Math.Max(from, m.Start);
+            }
         }
 
+        matches.RemoveAll(m => m.Start < from || m.Start + m.Length > end);
+        return (Apply(text, from, end, matches, tenant, placeholders), end);
+    }
+
+    private PiiMaskResult Apply(string text, int from, int end, List<PiiMatch> matches, string tenant, PiiPlaceholders placeholders)
+    {
         var found = new Dictionary<string, int>(StringComparer.Ordinal);
-        var output = new StringBuilder(text.Length);
-        var position = 0;
+        var output = new StringBuilder(end - from);
+        var position = from;
         string? blocked = null;
         foreach (var m in matches)
         {
@@ -102,7 +127,7 @@ public sealed class PiiMasker
             }
         }
 
-        output.Append(text, position, text.Length - position);
+        output.Append(text, position, end - position);
         return new PiiMaskResult(output.ToString(), found, blocked);
     }
 
