@@ -26,6 +26,7 @@ internal static class AigwCommand
         root.Subcommands.Add(ValidateCommand.Build(output, error));
         root.Subcommands.Add(RenderCommand.Build(output, error));
         root.Subcommands.Add(TranslateCommand.Build(input, output, error));
+        root.Subcommands.Add(CountTokensCommand.Build(input, output, error));
         return root;
     }
 }

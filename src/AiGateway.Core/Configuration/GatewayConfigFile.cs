@@ -12,6 +12,12 @@ public sealed class GatewayConfigFile
     /// <summary><c>routing</c>; null when the key is absent.</summary>
     public RoutingConfigFile? Routing { get; set; }
 
+    /// <summary><c>cost_management</c>; null when the key is absent.</summary>
+    public CostManagementConfigFile? CostManagement { get; set; }
+
+    /// <summary><c>security.data_masking</c>; null when absent.</summary>
+    public DataMaskingConfigFile? DataMasking { get; set; }
+
     /// <summary>1-based line of each YAML path that was read.</summary>
     public Dictionary<string, int> Lines { get; } = new(StringComparer.Ordinal);
 
@@ -133,4 +139,77 @@ public sealed class RoutingConfigFile
 
     /// <summary><c>retry_delay</c>, e.g. <c>1s</c>.</summary>
     public string? RetryDelay { get; set; }
+}
+
+/// <summary>The <c>cost_management</c> section.</summary>
+public sealed class CostManagementConfigFile
+{
+    /// <summary><c>enabled</c>: price requests (default true).</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary><c>currency</c>: only USD.</summary>
+    public string? Currency { get; set; }
+
+    /// <summary><c>response_header</c>: add <c>x-ai-gateway-cost</c> to buffered responses (default false).</summary>
+    public bool? ResponseHeader { get; set; }
+
+    /// <summary><c>provider_costs</c>: provider name or type, then model, then prices.</summary>
+    public Dictionary<string, Dictionary<string, ModelPriceConfigFile>>? ProviderCosts { get; set; }
+}
+
+/// <summary>One model's prices under <c>cost_management.provider_costs</c>, in USD per token.</summary>
+public sealed class ModelPriceConfigFile
+{
+    /// <summary><c>input_token_cost</c>: uncached prompt tokens.</summary>
+    public decimal? Input { get; set; }
+
+    /// <summary><c>output_token_cost</c>: completion tokens.</summary>
+    public decimal? Output { get; set; }
+
+    /// <summary><c>cached_input_token_cost</c>: prompt tokens read from the cache (default: the input price).</summary>
+    public decimal? CachedInput { get; set; }
+
+    /// <summary><c>cache_write_token_cost</c>: prompt tokens written to the cache (default: the input price).</summary>
+    public decimal? CacheWrite { get; set; }
+
+    /// <summary><c>reasoning_token_cost</c>: reasoning tokens (default: the output price).</summary>
+    public decimal? Reasoning { get; set; }
+}
+
+/// <summary>The <c>security.data_masking</c> section.</summary>
+public sealed class DataMaskingConfigFile
+{
+    /// <summary><c>enabled</c> (default true when the section is present).</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary><c>pii_detection.enabled</c> (default true).</summary>
+    public bool? DetectionEnabled { get; set; }
+
+    /// <summary><c>pii_detection.detectors</c>: built-in types to run (default: all).</summary>
+    public List<string?>? Detectors { get; set; }
+
+    /// <summary><c>pii_detection.mode</c>: mask, redact, hash, block or reversible (default mask).</summary>
+    public string? Mode { get; set; }
+
+    /// <summary><c>pii_detection.modes</c>: mode per type.</summary>
+    public Dictionary<string, string?>? Modes { get; set; }
+
+    /// <summary><c>pii_detection.hash_key</c>: the key of hash mode.</summary>
+    public string? HashKey { get; set; }
+
+    /// <summary><c>pii_detection.patterns</c>: user patterns.</summary>
+    public List<PiiPatternConfigFile>? Patterns { get; set; }
+}
+
+/// <summary>One entry of <c>pii_detection.patterns</c>.</summary>
+public sealed class PiiPatternConfigFile
+{
+    /// <summary><c>type</c>: the label.</summary>
+    public string? Type { get; set; }
+
+    /// <summary><c>regex</c>.</summary>
+    public string? Regex { get; set; }
+
+    /// <summary><c>replacement</c>: the mask text.</summary>
+    public string? Replacement { get; set; }
 }

@@ -8,8 +8,8 @@ namespace AiGateway.Core.Configuration;
 public static class GatewayConfigFileReader
 {
     private static readonly FrozenDictionary<string, KeyKind> RootKeys = Keys(
-        supported: ["providers", "routing"],
-        notYet: ["cost_management", "rbac", "roles", "users", "security", "caching", "metrics", "tracing", "health_checks", "instana", "alerts", "circuit_breaker"]);
+        supported: ["providers", "routing", "cost_management", "security"],
+        notYet: ["rbac", "roles", "users", "caching", "metrics", "tracing", "health_checks", "instana", "alerts", "circuit_breaker"]);
 
     private static readonly FrozenDictionary<string, KeyKind> ProviderKeys = Keys(
         supported: ["name", "type", "endpoint", "api_key", "models", "priority", "api_version", "deployments", "region", "project_id", "space_id", "auth", "compatibility"],
@@ -56,6 +56,12 @@ public static class GatewayConfigFileReader
                     break;
                 case "routing":
                     file.Routing = ReadRouting(nodes, value);
+                    break;
+                case "cost_management":
+                    file.CostManagement = CostManagementReader.Read(nodes, "cost_management", value);
+                    break;
+                case "security":
+                    file.DataMasking = DataMaskingReader.Read(nodes, "security", value);
                     break;
             }
         });

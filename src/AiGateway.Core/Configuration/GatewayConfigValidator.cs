@@ -32,6 +32,8 @@ public static partial class GatewayConfigValidator
         var context = new Context(file, errors);
         var providers = ValidateProviders(context, isSupported);
         var routing = ValidateRouting(context);
+        var costs = ValidateCosts(context, providers);
+        var masker = ValidateDataMasking(context);
 
         if (errors.Exists(e => e.Severity == ConfigSeverity.Error))
         {
@@ -39,7 +41,7 @@ public static partial class GatewayConfigValidator
         }
 
         var warnings = errors.Where(e => e.Severity == ConfigSeverity.Warning).ToImmutableArray();
-        return new GatewaySnapshot(file.FileName, providers, routing, warnings, loadedAt);
+        return new GatewaySnapshot(file.FileName, providers, routing, warnings, loadedAt) { Costs = costs, Masker = masker };
     }
 
     private static ImmutableArray<ProviderDefinition> ValidateProviders(Context context, Func<ApiSchema, bool> isSupported)

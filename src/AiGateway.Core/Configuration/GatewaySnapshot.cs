@@ -37,6 +37,12 @@ public sealed class GatewaySnapshot
     /// <summary>Routing and fallback settings.</summary>
     public RoutingSettings Routing { get; }
 
+    /// <summary>Pricing: the price of each (provider, model) pair; <see cref="CostSettings.Disabled"/> when off.</summary>
+    public Pricing.CostSettings Costs { get; init; } = Pricing.CostSettings.Disabled;
+
+    /// <summary>PII masking of request text (<c>security.data_masking</c>); null when off.</summary>
+    public Pii.PiiMasker? Masker { get; init; }
+
     /// <summary>Warnings found while loading (e.g. keys not supported yet).</summary>
     public ImmutableArray<ConfigError> Warnings { get; }
 

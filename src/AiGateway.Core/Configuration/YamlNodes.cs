@@ -83,6 +83,24 @@ internal sealed class YamlNodes(string fileName, List<ConfigError> errors, Func<
         return value;
     }
 
+    /// <summary>A plain decimal number such as <c>0.0000025</c> or <c>2.5e-6</c>.</summary>
+    public decimal? Decimal(string path, YamlNode node)
+    {
+        var text = String(path, node);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            Error(path, node, $"expected a number, got '{text}'");
+            return null;
+        }
+
+        return value;
+    }
+
     public bool? Bool(string path, YamlNode node)
     {
         var text = String(path, node);

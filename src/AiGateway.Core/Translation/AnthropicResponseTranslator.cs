@@ -513,7 +513,7 @@ public sealed class AnthropicResponseTranslator(string requestedModel, bool requ
 
         // Anthropic's input excludes cached tokens; OpenAI's prompt_tokens includes them (§8.2).
         var prompt = _input + _cacheRead + _cacheWrite;
-        _usage = new TokenUsage(prompt, _output, prompt + _output, _cacheRead, true);
+        _usage = new TokenUsage(prompt, _output, prompt + _output, _cacheRead, true) { CacheWriteInputTokens = _cacheWrite };
     }
 
     private void WriteUsageObject(Utf8JsonWriter writer)

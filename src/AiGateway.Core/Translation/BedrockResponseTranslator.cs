@@ -690,9 +690,10 @@ public sealed class BedrockResponseTranslator(string requestedModel, bool reques
 
         // Converse's inputTokens excludes cache reads and writes; OpenAI's prompt_tokens includes them (§8.2).
         var cacheRead = Read(usage, "cacheReadInputTokens");
-        var prompt = Read(usage, "inputTokens") + cacheRead + Read(usage, "cacheWriteInputTokens");
+        var cacheWrite = Read(usage, "cacheWriteInputTokens");
+        var prompt = Read(usage, "inputTokens") + cacheRead + cacheWrite;
         var completion = Read(usage, "outputTokens");
-        _usage = new TokenUsage(prompt, completion, prompt + completion, cacheRead, true);
+        _usage = new TokenUsage(prompt, completion, prompt + completion, cacheRead, true) { CacheWriteInputTokens = cacheWrite };
     }
 
     private void WriteUsageObject(Utf8JsonWriter writer)

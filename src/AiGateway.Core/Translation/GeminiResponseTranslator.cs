@@ -560,7 +560,7 @@ public sealed class GeminiResponseTranslator(string requestedModel, bool request
         var prompt = Read(usage, "promptTokenCount"u8) + Read(usage, "toolUsePromptTokenCount"u8);
         _reasoningTokens = Read(usage, "thoughtsTokenCount"u8);
         var completion = Read(usage, "candidatesTokenCount"u8) + _reasoningTokens;
-        _usage = new TokenUsage(prompt, completion, prompt + completion, Read(usage, "cachedContentTokenCount"u8), true);
+        _usage = new TokenUsage(prompt, completion, prompt + completion, Read(usage, "cachedContentTokenCount"u8), true) { ReasoningTokens = _reasoningTokens };
     }
 
     private void WriteUsageObject(Utf8JsonWriter writer)

@@ -20,4 +20,7 @@ public sealed record ParsedRequest(EndpointKind Endpoint, ReadOnlyMemory<byte> B
     /// to an Anthropic provider unchanged.
     /// </summary>
     public string? AnthropicBeta { get; init; }
+
+    /// <summary>The OpenAI <c>user</c> body field, if any: the end user the cost is attributed to.</summary>
+    public string? User { get; init; }
 }

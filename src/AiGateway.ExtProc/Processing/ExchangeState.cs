@@ -28,6 +28,9 @@ internal sealed class ExchangeState(string requestId, GatewaySnapshot snapshot, 
     /// <summary>The parsed request; null until the body arrived.</summary>
     public ParsedRequest? Request { get; set; }
 
+    /// <summary>The gateway's count of the request's input tokens; null until counted or when the body could not be counted.</summary>
+    public Core.Tokens.TokenCount? EstimatedInput { get; set; }
+
     /// <summary>The provider chosen for the first attempt.</summary>
     public ProviderDefinition? Primary { get; set; }
 

@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Globalization;
 using AiGateway.Core.Configuration;
+using AiGateway.Core.Pii;
+using AiGateway.Core.Pricing;
+using AiGateway.Core.Tokens;
 using AiGateway.Core.Translation;
 using AiGateway.Core.Upstreams;
 using AiGateway.Core.Upstreams.Credentials;
@@ -38,6 +41,7 @@ internal sealed class RouterProcessor(
     public const string PreferProviderHeader = "x-ai-gateway-prefer-provider";
     public const string ProviderUsedHeader = "x-provider-used";
     public const string AnthropicBetaHeader = "anthropic-beta";
+    public const string CostHeader = "x-ai-gateway-cost";
     private const string GatewayHeaderPrefix = "x-ai-gateway-";
 
     private ExchangeState? _state;
@@ -50,6 +54,11 @@ internal sealed class RouterProcessor(
     private int _status;
     private bool _streaming;
     private bool _finished;
+    private long? _costMicros;
+    private StreamedOutputCollector? _streamedOutput;
+    private TokenUsage? _finalUsage;
+    private int _piiFound;
+    private PiiPlaceholders? _placeholders;
 
     public bool IsComplete => _finished;
 
@@ -149,6 +158,21 @@ internal sealed class RouterProcessor(
             parsed = parsed with { AnthropicBeta = _anthropicBeta };
         }
 
+        if (state.Snapshot.Masker is { } masker)
+        {
+            // No tenants yet: hashes are keyed per gateway ("default").
+            var masked = RequestMasking.Mask(parsed, masker, "default");
+            _piiFound = masked.Found.Values.Sum();
+            metrics.PiiFound(masked.Found, masked.BlockedBy is not null);
+            if (masked.BlockedBy is { } type)
+            {
+                return Immediate(new ClientError(400, $"The request contains personal data of type '{type}', which this gateway does not forward.", "invalid_request_error", null, "pii_blocked"));
+            }
+
+            parsed = masked.Request;
+            _placeholders = masked.Placeholders;
+        }
+
         var candidates = state.Snapshot.ProvidersFor(parsed.Model);
         if (candidates.IsEmpty)
         {
@@ -164,17 +188,28 @@ internal sealed class RouterProcessor(
         var primary = Choose(candidates, parsed.PreferProvider ?? _preferHeader);
         state.Request = parsed;
         state.Primary = primary;
+        state.EstimatedInput = TokenCounter.CountRequest(parsed);
 
         var mutation = new MutationBuilder()
             .Set(ModelHeader, parsed.Model)
             .Set(ProviderHeader, primary.Name);
-        return Reply(new ProcessingResponse
+        var reply = new ProcessingResponse
         {
             RequestBody = new BodyResponse
             {
                 Response = new CommonResponse { HeaderMutation = mutation.Build(), ClearRouteCache = true },
             },
-        });
+        };
+        if (state.EstimatedInput is { } estimate)
+        {
+            // Before the request leaves: for rate limits, budgets and routing further down the chain.
+            var fields = new Struct();
+            fields.Fields["estimated_input_tokens"] = Value.ForNumber(estimate.Tokens);
+            fields.Fields["estimated_input_tokens_exact"] = Value.ForBool(estimate.Exact);
+            reply.DynamicMetadata = DynamicMetadataWriter.Build(fields);
+        }
+
+        return Reply(reply);
     }
 
     public ValueTask<ProcessingResponse> OnResponseHeadersAsync(ProcessingRequest request, CancellationToken cancellationToken)
@@ -249,7 +284,22 @@ internal sealed class RouterProcessor(
         output.ResetWrittenCount();
 
         var common = new CommonResponse();
-        if (translator.OnBody(body.Body.Span, body.EndOfStream, output))
+        var translated = translator.OnBody(body.Body.Span, body.EndOfStream, output);
+        if (_streaming && _status == 200)
+        {
+            // What the client receives, kept to count the output should the provider report no usage.
+            (_streamedOutput ??= new StreamedOutputCollector()).Feed(translated ? output.WrittenSpan : body.Body.Span);
+        }
+
+        MutationBuilder? headers = null;
+        if (!_streaming && body.EndOfStream && _state?.Snapshot.Costs.ResponseHeader == true && Cost() is { } cost)
+        {
+            // Only buffered answers: their headers are still held, so the cost can travel in them. A stream's
+            // headers left before its usage was known; its cost is in the metadata only.
+            headers = new MutationBuilder().Set(CostHeader, CostCalculator.FormatUsd(cost));
+        }
+
+        if (translated)
         {
             // The reply is serialized before the next message is read, so the buffer can be reused after it.
             common.BodyMutation = new BodyMutation { Body = ByteString.CopyFrom(output.WrittenSpan) };
@@ -257,7 +307,7 @@ internal sealed class RouterProcessor(
             {
                 // BUFFERED: the held headers take this mutation, and content-length must match the new body
                 // (a translated JSON answer or a rewritten error).
-                var headers = new MutationBuilder()
+                headers = (headers ?? new MutationBuilder())
                     .Set("content-type", "application/json")
                     .Set("content-length", output.WrittenCount.ToString(CultureInfo.InvariantCulture));
                 if (translator.StatusOverride is { } status)
@@ -265,9 +315,21 @@ internal sealed class RouterProcessor(
                     _status = status;
                     headers.Set(":status", status.ToString(CultureInfo.InvariantCulture));
                 }
-
-                common.HeaderMutation = headers.Build();
             }
+        }
+
+        if (!_streaming && body.EndOfStream && _status == 200 && _placeholders is { Count: > 0 } placeholders
+            && placeholders.RestoreJson(translated ? output.WrittenSpan : body.Body.Span) is { } restored)
+        {
+            // Reversible masking: the client gets its own values back in a buffered answer. Streams are not
+            // restored yet (a placeholder may be split across chunks).
+            common.BodyMutation = new BodyMutation { Body = ByteString.CopyFrom(restored) };
+            headers = (headers ?? new MutationBuilder()).Set("content-length", restored.Length.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (headers is not null)
+        {
+            common.HeaderMutation = headers.Build();
         }
 
         var reply = new ProcessingResponse { ResponseBody = new BodyResponse { Response = common } };
@@ -289,8 +351,16 @@ internal sealed class RouterProcessor(
             exchanges.Remove(_state.RequestId);
         }
 
+        if (!_finished && _streaming && _state?.Request is not null)
+        {
+            // The stream ended early (client gone): account for what was streamed; there is nobody to send metadata to.
+            Finish();
+        }
+
         _responseTranslator?.Dispose();
         _responseTranslator = null;
+        _streamedOutput?.Dispose();
+        _streamedOutput = null;
     }
 
     private ProviderDefinition Choose(System.Collections.Immutable.ImmutableArray<ProviderDefinition> candidates, string? preferred)
@@ -349,7 +419,7 @@ internal sealed class RouterProcessor(
 
         _finished = true;
         var state = _state;
-        var usage = _responseTranslator?.Usage ?? default;
+        var usage = FinalUsage();
         var provider = state.LastAttemptProvider?.Name;
         var model = state.Request?.Model;
         metrics.RequestCompleted(state.Route, model, provider, _status, usage, timeProvider.GetElapsedTime(state.StartedAt));
@@ -370,7 +440,73 @@ internal sealed class RouterProcessor(
         fields.Fields["output_tokens"] = Value.ForNumber(usage.OutputTokens);
         fields.Fields["total_tokens"] = Value.ForNumber(usage.TotalTokens);
         fields.Fields["cached_input_tokens"] = Value.ForNumber(usage.CachedInputTokens);
+        fields.Fields["cache_write_input_tokens"] = Value.ForNumber(usage.CacheWriteInputTokens);
+        fields.Fields["reasoning_tokens"] = Value.ForNumber(usage.ReasoningTokens);
+        if (usage.Estimated)
+        {
+            fields.Fields["usage_estimated"] = Value.ForBool(true);
+        }
+
+        if (_piiFound > 0)
+        {
+            fields.Fields["pii_detected"] = Value.ForNumber(_piiFound);
+        }
+
+        if (state.EstimatedInput is { } estimate)
+        {
+            fields.Fields["estimated_input_tokens"] = Value.ForNumber(estimate.Tokens);
+        }
+
+        if (Cost() is { } cost)
+        {
+            fields.Fields["cost_usd_micros"] = Value.ForNumber(cost);
+            metrics.CostRecorded(provider!, model!, state.Request?.User, cost);
+        }
+
         return DynamicMetadataWriter.Build(fields);
+    }
+
+    /// <summary>
+    /// The provider's usage; for a stream that ended without one, our own count: the pre-request input
+    /// estimate and the streamed output, marked <see cref="TokenUsage.Estimated"/>.
+    /// </summary>
+    private TokenUsage FinalUsage()
+    {
+        if (_finalUsage is { } known)
+        {
+            return known;
+        }
+
+        var usage = _responseTranslator?.Usage ?? default;
+        if (!usage.Reported && _streamedOutput is { Length: > 0 } streamed && _state?.Request is { } request)
+        {
+            var input = _state.EstimatedInput?.Tokens ?? 0;
+            var output = streamed.Count(request.Model).Tokens;
+            usage = new TokenUsage(input, output, input + output, 0, false) { Estimated = true };
+        }
+
+        _finalUsage = usage;
+        return usage;
+    }
+
+    /// <summary>The request's cost in micro-USD from the final usage; null when unpriced or nothing was counted.</summary>
+    private long? Cost()
+    {
+        if (_costMicros is not null)
+        {
+            return _costMicros;
+        }
+
+        var usage = FinalUsage();
+        var provider = _state?.LastAttemptProvider?.Name;
+        var model = _state?.Request?.Model;
+        if (!usage.Reported && !usage.Estimated || provider is null || model is null
+            || !_state!.Snapshot.Costs.TryGetPrice(provider, model, out var price))
+        {
+            return null;
+        }
+
+        return _costMicros = CostCalculator.RoundedMicroUsd(usage, price);
     }
 
     private ValueTask<ProcessingResponse> Immediate(ClientError error)

@@ -17,6 +17,9 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Counter<long> _requests;
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _attempts;
+    private readonly Counter<double> _cost;
+    private readonly Counter<long> _piiDetected;
+    private readonly Counter<long> _dataMasked;
     private readonly Counter<long> _fallbacks;
     private readonly Histogram<double> _duration;
 
@@ -26,7 +29,10 @@ public sealed class GatewayMetrics : IDisposable
         ArgumentNullException.ThrowIfNull(meterFactory);
         _meter = meterFactory.Create(MeterName);
         _requests = _meter.CreateCounter<long>("ai_gateway_requests", description: "Requests seen by the router-level filter, by endpoint, model, provider and status.");
-        _tokens = _meter.CreateCounter<long>("ai_gateway_tokens", description: "Tokens reported by providers, by provider, model and type (input, output, cached_input).");
+        _tokens = _meter.CreateCounter<long>("ai_gateway_tokens", description: "Tokens by provider, model and type (input, output, cached_input, cache_write_input, reasoning); estimated=true when the gateway counted them.");
+        _cost = _meter.CreateCounter<double>("ai_gateway_cost", description: "Cost of requests in USD at the configured prices, by provider, model and user (the OpenAI user field; none when absent).");
+        _piiDetected = _meter.CreateCounter<long>("ai_gateway_pii_detected", description: "Personal data found in requests, by type.");
+        _dataMasked = _meter.CreateCounter<long>("ai_gateway_data_masked", description: "Personal data replaced in requests that were forwarded, by type.");
         _attempts = _meter.CreateCounter<long>("ai_gateway_provider_attempts", description: "Upstream attempts per provider (retries and fallbacks included).");
         _fallbacks = _meter.CreateCounter<long>("ai_gateway_provider_failover", description: "Attempts after the first, i.e. retries and fallbacks, by the provider they went to.");
         _duration = _meter.CreateHistogram<double>(
@@ -44,16 +50,43 @@ public sealed class GatewayMetrics : IDisposable
         var providerTag = new KeyValuePair<string, object?>("provider", provider ?? "none");
         _requests.Add(1, endpoint, modelTag, providerTag, new("status", (uint)status < StatusTags.Length ? StatusTags[status] : status));
         _duration.Record(elapsed.TotalSeconds, endpoint, providerTag);
-        if (usage.Reported)
+        if (usage.Reported || usage.Estimated)
         {
-            _tokens.Add(usage.InputTokens, modelTag, providerTag, new("type", "input"));
-            _tokens.Add(usage.OutputTokens, modelTag, providerTag, new("type", "output"));
+            var estimated = new KeyValuePair<string, object?>("estimated", usage.Estimated ? "true" : "false");
+            _tokens.Add(usage.InputTokens, modelTag, providerTag, new("type", "input"), estimated);
+            _tokens.Add(usage.OutputTokens, modelTag, providerTag, new("type", "output"), estimated);
             if (usage.CachedInputTokens > 0)
             {
-                _tokens.Add(usage.CachedInputTokens, modelTag, providerTag, new("type", "cached_input"));
+                _tokens.Add(usage.CachedInputTokens, modelTag, providerTag, new("type", "cached_input"), estimated);
+            }
+
+            if (usage.CacheWriteInputTokens > 0)
+            {
+                _tokens.Add(usage.CacheWriteInputTokens, modelTag, providerTag, new("type", "cache_write_input"), estimated);
+            }
+
+            if (usage.ReasoningTokens > 0)
+            {
+                _tokens.Add(usage.ReasoningTokens, modelTag, providerTag, new("type", "reasoning"), estimated);
             }
         }
     }
+
+    internal void PiiFound(IReadOnlyDictionary<string, int> found, bool blocked)
+    {
+        foreach (var (type, count) in found)
+        {
+            var tag = new KeyValuePair<string, object?>("type", type);
+            _piiDetected.Add(count, tag);
+            if (!blocked)
+            {
+                _dataMasked.Add(count, tag);
+            }
+        }
+    }
+
+    internal void CostRecorded(string provider, string model, string? user, long microUsd) =>
+        _cost.Add(microUsd / 1_000_000d, new("provider", provider), new("model", model), new("user", user ?? "none"));
 
     internal void AttemptStarted(string provider, int attempt)
     {

@@ -64,7 +64,7 @@ public sealed class AnthropicPassThroughTranslatorTests
 
         Assert.Equal(new ResponseHeadersResult(false, null, null), headers);
         Assert.False(changed);
-        Assert.Equal(new TokenUsage(42, 15, 57, 10, true), translator.Usage);
+        Assert.Equal(new TokenUsage(42, 15, 57, 10, true) { CacheWriteInputTokens = 7 }, translator.Usage);
     }
 
     [Fact]

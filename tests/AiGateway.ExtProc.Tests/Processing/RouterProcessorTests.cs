@@ -171,6 +171,12 @@ public sealed class RouterProcessorTests : IAsyncLifetime
         Assert.Equal(1, metadata["output_tokens"].NumberValue);
         Assert.Equal(8, metadata["total_tokens"].NumberValue);
         Assert.Equal(2, metadata["cached_input_tokens"].NumberValue);
+
+        // 5 uncached x $1 + 2 cached x $0.50 + 1 output x $2 per 1M tokens.
+        Assert.Equal(8, metadata["cost_usd_micros"].NumberValue);
+
+        // The headers left before the usage was known: the cost of a stream is in the metadata only.
+        Assert.Null(SetValue(last.ResponseBody.Response.HeaderMutation, "x-ai-gateway-cost"));
         Assert.Null(first.DynamicMetadata);
     }
 
@@ -412,6 +418,79 @@ public sealed class RouterProcessorTests : IAsyncLifetime
         Assert.Null(reply.ResponseBody.Response.BodyMutation);
         Assert.Equal(7, reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["input_tokens"].NumberValue);
         Assert.Equal(4, reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["cached_input_tokens"].NumberValue);
+
+        // Shipped prices of claude-haiku-4-5: 3 x $1 + 4 cached x $0.10 + 2 x $5 per 1M = 13.4 micro-USD.
+        Assert.Equal(13, reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields["cost_usd_micros"].NumberValue);
+        Assert.Equal("0.000013", SetValue(reply.ResponseBody.Response.HeaderMutation, "x-ai-gateway-cost"));
+    }
+
+    [Fact]
+    public async Task Writes_the_estimated_input_tokens_into_metadata_before_the_request_leaves()
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+
+        var routed = await stream.SendAsync(RequestBody(Chat));
+
+        // 3 per message + "user" (1) + "Hello" (1) + 3 for the primed reply, in o200k_base.
+        var metadata = routed.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields;
+        Assert.Equal(8, metadata["estimated_input_tokens"].NumberValue);
+        Assert.True(metadata["estimated_input_tokens_exact"].BoolValue);
+    }
+
+    [Fact]
+    public async Task Counts_the_streamed_output_itself_when_the_stream_ends_without_usage()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        await stream.SendAsync(RequestBody("""{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"Hello"}]}"""));
+        await RunUpstreamAttemptAsync("openai", headersReply);
+        await stream.SendAsync(ResponseHeaders(200, "text/event-stream"));
+
+        await stream.SendAsync(ResponseBody("data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Hello\"}}]}\n\ndata: {\"choices\":[{\"index\":0,\"del", false));
+        var last = await stream.SendAsync(ResponseBody("ta\":{\"content\":\" World\"}}]}\n\ndata: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n", true));
+
+        var metadata = last.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields;
+        Assert.True(metadata["usage_estimated"].BoolValue);
+        Assert.Equal(8, metadata["input_tokens"].NumberValue);
+        Assert.Equal(Core.Tokens.TokenCounter.CountText("gpt-4o-mini", "Hello World").Tokens, metadata["output_tokens"].NumberValue);
+        Assert.Equal(2, metadata["output_tokens"].NumberValue);
+
+        // Priced like reported usage: 8 x $1 + 2 x $2 per 1M tokens.
+        Assert.Equal(12, metadata["cost_usd_micros"].NumberValue);
+    }
+
+    [Fact]
+    public async Task Adds_the_cost_header_and_metadata_to_a_buffered_answer()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        await stream.SendAsync(RequestBody("""{"model":"gpt-4o-mini","user":"alice","messages":[{"role":"user","content":"Hi"}]}"""));
+        await RunUpstreamAttemptAsync("openai", headersReply);
+        await stream.SendAsync(ResponseHeaders(200, "application/json"));
+
+        var reply = await stream.SendAsync(ResponseBody("""{"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1000,"completion_tokens":500,"total_tokens":1500,"prompt_tokens_details":{"cached_tokens":400},"completion_tokens_details":{"reasoning_tokens":100}}}""", true));
+
+        // 600 x $1 + 400 x $0.50 + 500 x $2 per 1M tokens = 1800 micro-USD.
+        var metadata = reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields;
+        Assert.Equal(1800, metadata["cost_usd_micros"].NumberValue);
+        Assert.Equal(100, metadata["reasoning_tokens"].NumberValue);
+        Assert.Equal("0.001800", SetValue(reply.ResponseBody.Response.HeaderMutation, "x-ai-gateway-cost"));
+    }
+
+    [Fact]
+    public async Task Leaves_the_cost_out_when_the_provider_reported_no_usage()
+    {
+        using var stream = _server.Open();
+        var headersReply = await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        await stream.SendAsync(RequestBody(Chat));
+        await RunUpstreamAttemptAsync("openai", headersReply);
+        await stream.SendAsync(ResponseHeaders(200, "application/json"));
+
+        var reply = await stream.SendAsync(ResponseBody("""{"id":"c1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Hello"},"finish_reason":"stop"}]}""", true));
+
+        Assert.False(reply.DynamicMetadata.Fields["ai_gateway"].StructValue.Fields.ContainsKey("cost_usd_micros"));
+        Assert.Null(SetValue(reply.ResponseBody.Response.HeaderMutation, "x-ai-gateway-cost"));
     }
 
     private async Task RunUpstreamAttemptAsync(string provider, ProcessingResponse replyWithRequestId)

@@ -129,7 +129,7 @@ internal static class AnthropicUsageReader
             }
 
             var prompt = Input + CacheRead + CacheWrite;
-            return new TokenUsage(prompt, Output, prompt + Output, CacheRead, true);
+            return new TokenUsage(prompt, Output, prompt + Output, CacheRead, true) { CacheWriteInputTokens = CacheWrite };
         }
     }
 }

@@ -18,6 +18,7 @@ public static class OpenAiRequestReader
         string? prefer = null;
         var stream = false;
         var includeUsage = false;
+        string? user = null;
         var reader = new Utf8JsonReader(body.Span, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
         try
         {
@@ -59,6 +60,12 @@ public static class OpenAiRequestReader
                     prefer = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                     reader.Skip();
                 }
+                else if (reader.ValueTextEquals("user"u8))
+                {
+                    reader.Read();
+                    user = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    reader.Skip();
+                }
                 else
                 {
                     reader.Read();
@@ -89,7 +96,10 @@ public static class OpenAiRequestReader
             return null;
         }
 
-        return new ParsedRequest(endpoint, body, model, stream && endpoint == EndpointKind.ChatCompletions, includeUsage, string.IsNullOrEmpty(prefer) ? null : prefer);
+        return new ParsedRequest(endpoint, body, model, stream && endpoint == EndpointKind.ChatCompletions, includeUsage, string.IsNullOrEmpty(prefer) ? null : prefer)
+        {
+            User = string.IsNullOrEmpty(user) ? null : user,
+        };
     }
 
     private static bool ReadIncludeUsage(ref Utf8JsonReader reader)

@@ -103,7 +103,7 @@ public static class OpenAiUsageReader
             return TokenUsage.None;
         }
 
-        long prompt = 0, completion = 0, total = 0, cached = 0;
+        long prompt = 0, completion = 0, total = 0, cached = 0, reasoning = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("prompt_tokens"u8))
@@ -120,26 +120,11 @@ public static class OpenAiUsageReader
             }
             else if (reader.ValueTextEquals("prompt_tokens_details"u8))
             {
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.StartObject)
-                {
-                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-                    {
-                        if (reader.ValueTextEquals("cached_tokens"u8))
-                        {
-                            cached = ReadLong(ref reader);
-                        }
-                        else
-                        {
-                            reader.Read();
-                            reader.Skip();
-                        }
-                    }
-                }
-                else
-                {
-                    reader.Skip();
-                }
+                cached = ReadDetail(ref reader, "cached_tokens"u8, cached);
+            }
+            else if (reader.ValueTextEquals("completion_tokens_details"u8))
+            {
+                reasoning = ReadDetail(ref reader, "reasoning_tokens"u8, reasoning);
             }
             else
             {
@@ -148,7 +133,32 @@ public static class OpenAiUsageReader
             }
         }
 
-        return new TokenUsage(prompt, completion, total > 0 ? total : prompt + completion, cached, true);
+        return new TokenUsage(prompt, completion, total > 0 ? total : prompt + completion, cached, true) { ReasoningTokens = reasoning };
+    }
+
+    private static long ReadDetail(ref Utf8JsonReader reader, ReadOnlySpan<byte> name, long current)
+    {
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return current;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals(name))
+            {
+                current = ReadLong(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return current;
     }
 
     private static long ReadLong(ref Utf8JsonReader reader)
