@@ -90,6 +90,21 @@ public sealed class OpenAiResponseTranslatorTests
         Assert.False(openAi.OnBody(body, true, new ArrayBufferWriter<byte>()));
     }
 
+    public static TheoryData<string> CompatibleErrorCases() => [.. FixtureFiles.Cases("Translation/OpenAiToOpenAiCompatible", ".error.json")];
+
+    [Theory]
+    [MemberData(nameof(CompatibleErrorCases))]
+    public void Turns_compatible_servers_errors_into_openai_errors_with_the_status_kept(string name)
+    {
+        var status = int.Parse(name[..name.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+        using var translator = new OpenAiResponseTranslator(requestedStream: false, clientWantsUsage: false, normalizeFinishReasons: true);
+        translator.OnHeaders(status, "application/json", endOfStream: false);
+        var output = new ArrayBufferWriter<byte>();
+
+        Assert.True(translator.OnBody(FixtureFiles.Bytes("Translation/OpenAiToOpenAiCompatible", name + ".error.json"), true, output));
+        Assert.Equal(FixtureFiles.Text("Translation/OpenAiToOpenAiCompatible", name + ".expected-error.json").TrimEnd(), Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
     [Fact]
     public void Turns_the_flat_error_object_of_vllm_and_mistral_into_an_openai_error()
     {

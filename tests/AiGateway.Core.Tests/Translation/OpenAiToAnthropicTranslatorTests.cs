@@ -116,6 +116,24 @@ public sealed class OpenAiToAnthropicTranslatorTests
         }
     }
 
+    public static TheoryData<string> ErrorCases() => [.. FixtureFiles.Cases(Folder, ".error.json")];
+
+    [Theory]
+    [MemberData(nameof(ErrorCases))]
+    public void Turns_anthropic_errors_into_openai_errors_with_the_status_kept(string name)
+    {
+        var status = int.Parse(name[..name.IndexOf('-', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+        using var translator = new OpenAiToAnthropicTranslator(Clock).CreateResponseTranslator(Parse("""{"model":"claude-sonnet-4-5","messages":[]}"""u8.ToArray()));
+        var output = new ArrayBufferWriter<byte>();
+
+        translator.OnHeaders(status, "application/json", false);
+        var changed = translator.OnBody(FixtureFiles.Bytes(Folder, name + ".error.json"), true, output);
+
+        Assert.True(changed);
+        Assert.Null(translator.StatusOverride);
+        AssertJsonEqual(FixtureFiles.Text(Folder, name + ".expected-error.json"), Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
     [Fact]
     public void Returns_the_json_mode_tools_input_as_the_message_content()
     {

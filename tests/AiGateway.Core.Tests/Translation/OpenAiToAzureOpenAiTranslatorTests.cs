@@ -34,6 +34,20 @@ public sealed class OpenAiToAzureOpenAiTranslatorTests
         return (upstream, Encoding.UTF8.GetString(body.WrittenSpan));
     }
 
+    public static TheoryData<string> RequestCases() => [.. AiGateway.TestKit.FixtureFiles.Cases("Translation/OpenAiToAzureOpenAi", ".request.json")];
+
+    [Theory]
+    [MemberData(nameof(RequestCases))]
+    public void Translates_request_fixtures_to_the_deployment_url_and_body(string name)
+    {
+        const string folder = "Translation/OpenAiToAzureOpenAi";
+        var (request, body) = Translate(EndpointKind.ChatCompletions, AiGateway.TestKit.FixtureFiles.Text(folder, name + ".request.json"), Azure("https://res.openai.azure.com"));
+
+        Assert.Null(request.Error);
+        Assert.Equal(AiGateway.TestKit.FixtureFiles.Text(folder, name + ".path.txt").Trim(), request.Path);
+        Assert.Equal(AiGateway.TestKit.FixtureFiles.Text(folder, name + ".expected.json").Trim(), body);
+    }
+
     [Fact]
     public void Uses_the_deployment_url_with_api_version_for_a_resource_endpoint()
     {
