@@ -569,26 +569,7 @@ public sealed class BedrockResponseTranslator(string requestedModel, bool reques
     /// <summary>Ends the client's stream with an OpenAI error line (what OpenAI sends mid-stream).</summary>
     private void WriteStreamError(IBufferWriter<byte> output, string message, string type, string? code)
     {
-        output.Write("data: "u8);
-        var writer = Writer(output);
-        writer.WriteStartObject();
-        writer.WriteStartObject("error"u8);
-        writer.WriteString("message"u8, message);
-        writer.WriteString("type"u8, type);
-        writer.WriteNull("param"u8);
-        if (code is null)
-        {
-            writer.WriteNull("code"u8);
-        }
-        else
-        {
-            writer.WriteString("code"u8, code);
-        }
-
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-        writer.Flush();
-        output.Write("\n\n"u8);
+        OpenAiErrorWriter.WriteStreamEvent(message, type, code, output);
         _done = true;
     }
 

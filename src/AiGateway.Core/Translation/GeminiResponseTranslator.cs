@@ -428,20 +428,7 @@ public sealed class GeminiResponseTranslator(string requestedModel, bool request
     /// <summary>Ends the client's stream with an OpenAI error line (what OpenAI sends mid-stream).</summary>
     private void WriteStreamError(IBufferWriter<byte> output, string message, string? code)
     {
-        output.Write("data: "u8);
-        using (var writer = new Utf8JsonWriter(output, WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("error"u8);
-            writer.WriteString("message"u8, message);
-            writer.WriteString("type"u8, "server_error");
-            writer.WriteNull("param"u8);
-            writer.WriteString("code"u8, code);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        output.Write("\n\n"u8);
+        OpenAiErrorWriter.WriteStreamEvent(message, "server_error", code, output);
         _done = true;
     }
 

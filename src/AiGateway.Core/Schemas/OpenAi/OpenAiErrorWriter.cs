@@ -25,6 +25,18 @@ public static class OpenAiErrorWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// Writes the mid-stream error event OpenAI sends when a stream fails after it started:
+    /// <c>data: {"error":{...}}</c> and the blank line that ends the event.
+    /// </summary>
+    public static void WriteStreamEvent(string message, string type, string? code, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.Write("data: "u8);
+        Write(new ClientError(0, message, type, null, code), output);
+        output.Write("\n\n"u8);
+    }
+
     /// <summary>Returns <paramref name="error"/> as OpenAI error JSON bytes.</summary>
     public static byte[] ToBytes(ClientError error)
     {
