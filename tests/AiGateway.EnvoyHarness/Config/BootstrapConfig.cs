@@ -4,4 +4,8 @@ namespace AiGateway.EnvoyHarness.Config;
 internal sealed record BootstrapConfig(
     ListenerConfig Listener,
     IReadOnlyDictionary<string, ClusterConfig> Clusters,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>The <c>layered_runtime</c> static layers.</summary>
+    public StaticRuntime Runtime { get; init; } = StaticRuntime.Empty;
+}

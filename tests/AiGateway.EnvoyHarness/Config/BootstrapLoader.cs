@@ -69,7 +69,8 @@ internal static class BootstrapLoader
             notes.Add("admin ignored.");
         }
 
-        return new BootstrapConfig(listener, clusters, notes);
+        var runtime = StaticRuntime.Read(root.Map("layered_runtime"), notes);
+        return new BootstrapConfig(listener, clusters, notes) { Runtime = runtime };
     }
 
     private static ListenerConfig? ReadListener(YamlMappingNode node, string path)
@@ -130,10 +131,47 @@ internal static class BootstrapLoader
                 routes.Add(ReadRoute(route, $"{hostPath}.routes[{routeIndex++}]"));
             }
 
-            hosts.Add(new VirtualHostConfig(host.Str("name") ?? string.Empty, host.Strings("domains"), routes));
+            hosts.Add(new VirtualHostConfig(host.Str("name") ?? string.Empty, host.Strings("domains"), routes)
+            {
+                RateLimits = RateLimitConfigReader.Entries(host, hostPath),
+                TypedPerFilterConfig = ReadPerFilterConfig(host, hostPath),
+            });
         }
 
-        return new RouteTableConfig(node.Str("name") ?? string.Empty, hosts);
+        return new RouteTableConfig(node.Str("name") ?? string.Empty, hosts) { TypedPerFilterConfig = ReadPerFilterConfig(node, path) };
+    }
+
+    /// <summary>
+    /// <c>typed_per_filter_config</c>, keyed by filter name. A <c>config.route.v3.FilterConfig</c> wrapper is unwrapped to its
+    /// <c>config</c>; its <c>disabled</c> flag is rejected (the harness cannot disable filters per route).
+    /// </summary>
+    private static Dictionary<string, PerFilterConfig> ReadPerFilterConfig(YamlMappingNode node, string path)
+    {
+        var result = new Dictionary<string, PerFilterConfig>(StringComparer.Ordinal);
+        foreach (var (key, value) in node.Map("typed_per_filter_config")?.Children ?? Enumerable.Empty<KeyValuePair<YamlNode, YamlNode>>())
+        {
+            var name = ((YamlScalarNode)key).Value ?? string.Empty;
+            var at = $"{path}.typed_per_filter_config['{name}']";
+            if (value is not YamlMappingNode config)
+            {
+                throw new FormatException($"{at}: expected a typed config.");
+            }
+
+            if (config.Str("@type")?.EndsWith("/envoy.config.route.v3.FilterConfig", StringComparison.Ordinal) == true)
+            {
+                if (config.Bool("disabled"))
+                {
+                    throw new NotSupportedException($"{at}.disabled: disabling a filter per route is not supported by the harness.");
+                }
+
+                config = config.Map("config") ?? throw new FormatException($"{at}.config is required.");
+                at += ".config";
+            }
+
+            result[name] = new PerFilterConfig(config, at);
+        }
+
+        return result;
     }
 
     /// <summary>Reads one <c>config.route.v3.HeaderMatcher</c> (also used by the rate limit filter's header_value_match).</summary>
@@ -170,7 +208,11 @@ internal static class BootstrapLoader
                 routeNode.Str("cluster"),
                 routeNode.Str("cluster_header")?.ToLowerInvariant(),
                 routeNode.Duration("timeout") ?? TimeSpan.FromSeconds(15),
-                routeNode.Map("retry_policy") is { } retry ? ReadRetryPolicy(retry, $"{path}.route.retry_policy") : null);
+                routeNode.Map("retry_policy") is { } retry ? ReadRetryPolicy(retry, $"{path}.route.retry_policy") : null)
+            {
+                RateLimits = RateLimitConfigReader.Entries(routeNode, path + ".route"),
+                IncludeVhRateLimits = routeNode.Bool("include_vh_rate_limits"),
+            };
             if (action.Cluster is null && action.ClusterHeader is null)
             {
                 throw new NotSupportedException($"{path}.route: only cluster and cluster_header are supported.");
@@ -188,7 +230,10 @@ internal static class BootstrapLoader
             throw new NotSupportedException($"{path}: a route needs exactly one of route or direct_response.");
         }
 
-        return new RouteConfig(node.Str("name") ?? string.Empty, routeMatch, action, direct, YamlStructConverter.ToMetadata(node.Map("metadata")));
+        return new RouteConfig(node.Str("name") ?? string.Empty, routeMatch, action, direct, YamlStructConverter.ToMetadata(node.Map("metadata")))
+        {
+            TypedPerFilterConfig = ReadPerFilterConfig(node, path),
+        };
     }
 
     private static StringMatcherConfig? ReadStringMatcher(YamlMappingNode? node)

@@ -8,4 +8,7 @@ internal sealed record RouteConfig(
     RouteMatchConfig Match,
     RouteActionConfig? Action,
     DirectResponseConfig? DirectResponse,
-    Metadata Metadata);
+    Metadata Metadata)
+{
+    public IReadOnlyDictionary<string, PerFilterConfig> TypedPerFilterConfig { get; init; } = PerFilterConfig.None;
+}

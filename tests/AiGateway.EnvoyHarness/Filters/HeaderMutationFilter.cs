@@ -19,7 +19,8 @@ internal sealed class HeaderMutationFilter(HeaderMutationFilterConfig config) : 
         return response;
     }
 
-    private static void Apply(IReadOnlyList<HeaderMutationRuleConfig> rules, HeaderMap headers, RequestState state, HeaderMap requestHeaders)
+    /// <summary>Applies <paramref name="rules"/> to <paramref name="headers"/>; values are formatted against the request headers and dynamic metadata.</summary>
+    internal static void Apply(IReadOnlyList<HeaderMutationRuleConfig> rules, HeaderMap headers, RequestState state, HeaderMap requestHeaders)
     {
         if (rules.Count == 0)
         {

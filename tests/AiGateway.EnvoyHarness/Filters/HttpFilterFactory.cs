@@ -15,11 +15,13 @@ internal static class HttpFilterFactory
     private const string HeaderMutationType = "envoy.extensions.filters.http.header_mutation.v3.HeaderMutation";
     private const string RateLimitType = "envoy.extensions.filters.http.ratelimit.v3.RateLimit";
     private const string UpstreamCodecType = "envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec";
+    private const string SetFilterStateType = "envoy.extensions.filters.http.set_filter_state.v3.Config";
 
     public static HttpFilterPipeline CreateDownstreamPipeline(HarnessRuntime runtime)
     {
         var hcm = runtime.Bootstrap.Listener.ConnectionManager;
         var filters = new List<IHttpFilter>();
+        var rateLimitFilterNames = new HashSet<string>(StringComparer.Ordinal);
         foreach (var filter in hcm.HttpFilters)
         {
             switch (KindOf(filter))
@@ -33,12 +35,17 @@ internal static class HttpFilterFactory
                     filters.Add(new HeaderMutationFilter(HeaderMutationConfigReader.Read(filter.TypedConfig, filter.YamlPath)));
                     break;
                 case RateLimitType:
-                    var rateLimit = RateLimitConfigReader.Read(filter.TypedConfig, filter.YamlPath);
+                    var rateLimit = RateLimitConfigReader.Read(filter.TypedConfig, filter.YamlPath, filter.Name, runtime.Bootstrap.Runtime, runtime.Notes);
                     runtime.Channels.TargetOf(rateLimit.ClusterName, rateLimit.TargetUri);
                     filters.Add(new RateLimitFilter(rateLimit, runtime));
+                    rateLimitFilterNames.Add(filter.Name);
+                    break;
+                case SetFilterStateType:
+                    filters.Add(SetFilterStateFilter.Create(filter.TypedConfig, filter.YamlPath));
                     break;
                 case RouterType:
                     filters.Add(new RouterFilter(runtime));
+                    NoteUnreadPerFilterConfigs(runtime, rateLimitFilterNames);
                     return new HttpFilterPipeline(filters);
                 default:
                     runtime.Notes.Add($"{filter.YamlPath}: http filter '{filter.Name}' is not implemented by the harness and was skipped.");
@@ -81,6 +88,22 @@ internal static class HttpFilterFactory
         return new HttpFilterPipeline([new UpstreamCodecFilter(client)]);
     }
 
+    /// <summary>Only rate limit filters read <c>typed_per_filter_config</c>; every other entry is noted as ignored.</summary>
+    private static void NoteUnreadPerFilterConfigs(HarnessRuntime runtime, HashSet<string> readers)
+    {
+        var table = runtime.Bootstrap.Listener.ConnectionManager.RouteConfig;
+        var scopes = new[] { table.TypedPerFilterConfig }
+            .Concat(table.VirtualHosts.Select(h => h.TypedPerFilterConfig))
+            .Concat(table.VirtualHosts.SelectMany(h => h.Routes).Select(r => r.TypedPerFilterConfig));
+        foreach (var (name, config) in scopes.SelectMany(s => s))
+        {
+            if (!readers.Contains(name))
+            {
+                runtime.Notes.Add($"{config.YamlPath}: per-route config for '{name}' ignored: the harness reads typed_per_filter_config only for the rate limit filter.");
+            }
+        }
+    }
+
     private static string KindOf(HttpFilterConfig filter)
     {
         if (filter.TypedConfig.Str("@type") is { } typeUrl)
@@ -95,6 +118,7 @@ internal static class HttpFilterFactory
             "envoy.filters.http.header_mutation" => HeaderMutationType,
             "envoy.filters.http.ratelimit" => RateLimitType,
             "envoy.filters.http.upstream_codec" => UpstreamCodecType,
+            "envoy.filters.http.set_filter_state" => SetFilterStateType,
             var other => other,
         };
     }

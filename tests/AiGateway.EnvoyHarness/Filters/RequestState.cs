@@ -39,6 +39,9 @@ internal sealed class RequestState(HarnessRuntime runtime, HeaderMap requestHead
 
     public IReadOnlyList<HarnessAttemptRecord> Attempts => _attempts;
 
+    /// <summary>Filter state objects by key, as their serialized string (set by <c>envoy.filters.http.set_filter_state</c>).</summary>
+    public Dictionary<string, string> FilterState { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The route for the current headers; matched on first use and again after <see cref="ClearRouteCache"/>.</summary>
     public RouteConfig? GetRoute(HeaderMap headers)
     {
