@@ -34,7 +34,14 @@ public static class RateLimitServers
     }
 
     /// <summary>A fake that records every call and answers with <paramref name="answer"/> (OK for every descriptor by default).</summary>
-    public static async Task<(WebApplication App, string Address, List<RateLimitRequest> Calls)> StartRecordingAsync(Func<RateLimitRequest, RateLimitResponse>? answer = null)
+    public static Task<(WebApplication App, string Address, List<RateLimitRequest> Calls)> StartRecordingAsync(Func<RateLimitRequest, RateLimitResponse>? answer = null)
+    {
+        var respond = answer ?? Ok;
+        return StartRecordingAsync((request, _) => Task.FromResult(respond(request)));
+    }
+
+    /// <summary>A fake that records every call (before answering) and answers asynchronously: it may wait, or throw an RpcException.</summary>
+    public static async Task<(WebApplication App, string Address, List<RateLimitRequest> Calls)> StartRecordingAsync(Func<RateLimitRequest, ServerCallContext, Task<RateLimitResponse>> answer)
     {
         var calls = new List<RateLimitRequest>();
         var port = FreeLoopbackPort();
@@ -42,7 +49,7 @@ public static class RateLimitServers
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(new RecordingService(calls, answer ?? Ok));
+        builder.Services.AddSingleton(new RecordingService(calls, answer));
         var app = builder.Build();
         app.MapGrpcService<RecordingService>();
         await app.StartAsync();
@@ -63,7 +70,27 @@ public static class RateLimitServers
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private sealed class RecordingService(List<RateLimitRequest> calls, Func<RateLimitRequest, RateLimitResponse> answer) : RateLimitService.RateLimitServiceBase
+    /// <summary>An answer with <paramref name="code"/> overall and for every descriptor, each with a limit and remaining count.</summary>
+    public static RateLimitResponse Answer(RateLimitRequest request, RateLimitResponse.Types.Code code, params (uint Limit, uint Remaining, string Name)[] statuses)
+    {
+        var response = new RateLimitResponse { OverallCode = code };
+        for (var i = 0; i < request.Descriptors.Count; i++)
+        {
+            var status = new RateLimitResponse.Types.DescriptorStatus { Code = code };
+            if (i < statuses.Length)
+            {
+                status.CurrentLimit = new RateLimitResponse.Types.RateLimit { RequestsPerUnit = statuses[i].Limit, Unit = RateLimitResponse.Types.RateLimit.Types.Unit.Minute, Name = statuses[i].Name };
+                status.LimitRemaining = statuses[i].Remaining;
+                status.DurationUntilReset = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromSeconds(30));
+            }
+
+            response.Statuses.Add(status);
+        }
+
+        return response;
+    }
+
+    private sealed class RecordingService(List<RateLimitRequest> calls, Func<RateLimitRequest, ServerCallContext, Task<RateLimitResponse>> answer) : RateLimitService.RateLimitServiceBase
     {
         public override Task<RateLimitResponse> ShouldRateLimit(RateLimitRequest request, ServerCallContext context)
         {
@@ -72,7 +99,7 @@ public static class RateLimitServers
                 calls.Add(request);
             }
 
-            return Task.FromResult(answer(request));
+            return answer(request, context);
         }
     }
 }
