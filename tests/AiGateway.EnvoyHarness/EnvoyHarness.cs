@@ -16,8 +16,8 @@ namespace AiGateway.EnvoyHarness;
 
 /// <summary>
 /// An in-process stand-in for Envoy 1.37+ running an Envoy bootstrap YAML: one HTTP/1.1 listener on loopback, the HCM
-/// filters (ext_proc, header_mutation, router), route matching with route-cache clearing, retries with priority failover,
-/// and per-attempt upstream filters (ext_proc, header_mutation, upstream_codec). Behaviour follows envoy-protocol.md.
+/// filters (ext_proc, header_mutation, ratelimit, set_filter_state, router), route matching with route-cache clearing,
+/// retries with priority failover and per-attempt upstream filters (ext_proc, header_mutation, upstream_codec). Behaviour follows envoy-protocol.md.
 /// </summary>
 public sealed class EnvoyHarness : IAsyncDisposable
 {
