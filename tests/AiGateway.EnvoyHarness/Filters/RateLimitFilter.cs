@@ -239,9 +239,7 @@ internal sealed class RateLimitFilter : IHttpFilter
                 RateLimitActionKind.RemoteAddress => state.RemoteAddress,
                 RateLimitActionKind.MaskedRemoteAddress => Masked(state.RemoteAddress, action.V4PrefixLength, action.V6PrefixLength),
                 RateLimitActionKind.DestinationCluster => plan.Cluster,
-                RateLimitActionKind.Metadata => Lookup(MetadataSource(action.MetadataSource, metadata, plan), action.MetadataPath!) is StringValue found
-                    ? found.Text
-                    : action.DefaultValue,
+                RateLimitActionKind.Metadata => Lookup(MetadataSource(action.MetadataSource, metadata, plan), action.MetadataPath!) ?? action.DefaultValue,
                 _ => null,
             };
             if (value is null && action.SkipIfAbsent && action.Kind is RateLimitActionKind.RequestHeaders or RateLimitActionKind.QueryParameters or RateLimitActionKind.Metadata)
@@ -323,9 +321,9 @@ internal sealed class RateLimitFilter : IHttpFilter
         _ => dynamicMetadata,
     };
 
-    /// <summary>Only string values produce entries (numbers are not converted), as in Envoy.</summary>
-    private static StringValue? Lookup(Metadata metadata, IReadOnlyList<string> path) =>
-        LookupValue(metadata, path) is { KindCase: Value.KindOneofCase.StringValue } value ? new StringValue { Text = value.StringValue } : null;
+    /// <summary>Only non-empty string values produce entries (numbers are not converted), as in Envoy.</summary>
+    private static string? Lookup(Metadata metadata, IReadOnlyList<string> path) =>
+        LookupValue(metadata, path) is { KindCase: Value.KindOneofCase.StringValue, StringValue.Length: > 0 } value ? value.StringValue : null;
 
     private static Value? LookupValue(Metadata metadata, IReadOnlyList<string> path)
     {
@@ -494,12 +492,6 @@ internal sealed class RateLimitFilter : IHttpFilter
         {
             _runtime.Notes.Add($"{_config.FilterName}: stage/disable_key on {where} are ignored (Envoy honours them only on route and virtual host rate_limits).");
         }
-    }
-
-    /// <summary>A metadata string value (distinguishes "absent" from an empty string).</summary>
-    private sealed class StringValue
-    {
-        public required string Text { get; init; }
     }
 
     private sealed record Plan(RouteConfig Route, VirtualHostConfig Host, string Cluster, RateLimitPerRouteConfig? PerRoute, VhRateLimitsOption VhRateLimits, string Domain);
