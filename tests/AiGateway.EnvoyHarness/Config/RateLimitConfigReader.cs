@@ -63,8 +63,8 @@ internal static class RateLimitConfigReader
             failureModeDeny,
             headers == "DRAFT_VERSION_03",
             config.Bool("disable_x_envoy_ratelimited_header"),
-            Status(config.Map("rate_limited_status"), 429, orAbove: 400),
-            Status(config.Map("status_on_error"), 500, orAbove: 0),
+            Status(config.Map("rate_limited_status"), 429, from: 400, to: int.MaxValue),
+            Status(config.Map("status_on_error"), 500, from: 100, to: 511),
             ResponseHeadersToAdd(config, path),
             config.Str("metadata_namespace") is { Length: > 0 } ns ? ns : DefaultMetadataNamespace,
             runtime.FractionEnabled(config.Map("filter_enabled"), path + ".filter_enabled") ?? runtime.FeatureEnabled("ratelimit.http_filter_enabled", 100, path),
@@ -103,7 +103,8 @@ internal static class RateLimitConfigReader
         return stage is < 0 or > 10 ? throw new FormatException($"{path}.stage: {stage} is outside 0–10.") : (int)stage;
     }
 
-    private static int Status(YamlMappingNode? node, int fallback, int orAbove)
+    /// <summary>An <c>HttpStatus</c> code (number or enum name); outside <paramref name="from"/>–<paramref name="to"/> it is <paramref name="fallback"/>.</summary>
+    private static int Status(YamlMappingNode? node, int fallback, int from, int to)
     {
         if (node.Str("code") is not { } code)
         {
@@ -111,7 +112,7 @@ internal static class RateLimitConfigReader
         }
 
         var value = int.TryParse(code, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : (int)Enum.Parse<System.Net.HttpStatusCode>(code, ignoreCase: true);
-        return value < orAbove ? fallback : value;
+        return value < from || value > to ? fallback : value;
     }
 
     /// <summary><c>response_headers_to_add</c>: at most 10 HeaderValueOptions, values are substitution formats.</summary>
