@@ -9,7 +9,8 @@ namespace AiGateway.Benchmarks;
 /// <summary>
 /// Pre-request token counting: a ~100K-token chat prompt (o200k_base, gpt-4o) of pseudo-words drawn with a
 /// Zipf-like skew (natural text repeats words, which the tokenizer caches), numbers and punctuation; the
-/// same text counted as plain text; and a small chat request.
+/// same text counted as plain text; and a small chat request. The <c>Estimate_*</c> cases count the same text for
+/// Claude (cl100k_base plus the calibrated estimator's character scan) and Gemini (o200k_base plus the scan).
 /// </summary>
 [MemoryDiagnoser]
 public class TokenCountingBenchmarks
@@ -66,6 +67,12 @@ public class TokenCountingBenchmarks
 
     [Benchmark]
     public long Count_100k_token_text() => TokenCounter.CountText("gpt-4o", _largeText).Tokens;
+
+    [Benchmark]
+    public long Estimate_100k_token_text_for_claude() => TokenCounter.CountText("claude-sonnet-4-5", _largeText).Tokens;
+
+    [Benchmark]
+    public long Estimate_100k_token_text_for_gemini() => TokenCounter.CountText("gemini-2.5-flash", _largeText).Tokens;
 
     [Benchmark]
     public long Count_small_chat_request() => TokenCounter.CountRequest(_small)!.Value.Tokens;

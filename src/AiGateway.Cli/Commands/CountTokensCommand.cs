@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using AiGateway.Core.Tokens;
@@ -9,6 +10,8 @@ namespace AiGateway.Cli.Commands;
 /// <summary>
 /// <c>aigw count-tokens</c>: counts the input tokens of a request body (or plain text with <c>--text</c>)
 /// read from standard input, with the same counter extproc uses, and prints one JSON line. Bad input exits 2.
+/// <c>accuracy</c> says <c>exact</c>, or <c>estimated (family, ±x%)</c> with the 95th-percentile error the family's
+/// estimator was calibrated to (docs/tokens-and-costs.md), or <c>estimated (family)</c> when no error was measured.
 /// </summary>
 internal static class CountTokensCommand
 {
@@ -60,11 +63,18 @@ internal static class CountTokensCommand
                 count = TokenCounter.CountRequest(request)!.Value;
             }
 
-            await output.WriteLineAsync(JsonSerializer.Serialize(new Result(counted, count.Tokens, count.Exact, TokenEncodings.Name(count.Encoding), count.Family), ResultJson.Default.Result)).ConfigureAwait(false);
+            var result = new Result(counted, count.Tokens, count.Exact, TokenEncodings.Name(count.Encoding), count.Family, Accuracy(count, ModelTokenProfile.For(counted)));
+            await output.WriteLineAsync(JsonSerializer.Serialize(result, ResultJson.Default.Result)).ConfigureAwait(false);
             return 0;
         });
         return command;
     }
+
+    /// <summary><c>exact</c>, <c>estimated (claude, ±8%)</c>, or <c>estimated (other)</c> when the error is not measured.</summary>
+    internal static string Accuracy(TokenCount count, ModelTokenProfile profile) =>
+        count.Exact ? "exact"
+        : profile.Estimator is { } estimator ? string.Create(CultureInfo.InvariantCulture, $"estimated ({count.Family}, ±{Math.Ceiling(estimator.P95Error * 100)}%)")
+        : $"estimated ({count.Family})";
 
     private static async Task<int> FailAsync(TextWriter error, string message)
     {
@@ -72,7 +82,7 @@ internal static class CountTokensCommand
         return 2;
     }
 
-    internal sealed record Result(string Model, long Tokens, bool Exact, string Encoding, string Family);
+    internal sealed record Result(string Model, long Tokens, bool Exact, string Encoding, string Family, string Accuracy);
 }
 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]

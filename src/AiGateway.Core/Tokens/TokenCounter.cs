@@ -11,8 +11,9 @@ namespace AiGateway.Core.Tokens;
 /// per <c>name</c>, 3 for the primed assistant reply, and per tool definition 7 (o200k) or 10 (cl100k)
 /// plus the name and description, 3 per parameter list, 3 per parameter plus <c>name:type:description</c>,
 /// −3 per enum plus 3 and the value per enum item, and 12 after the tool list (OpenAI cookbook, "How to
-/// count tokens with tiktoken", sections 6 and 7). Other families are counted with an OpenAI vocabulary
-/// and scaled by a measured factor (<see cref="ModelTokenProfile"/>).
+/// count tokens with tiktoken", sections 6 and 7). Other families: every text is counted with an OpenAI vocabulary
+/// and passed through the family's calibrated <see cref="TokenEstimator"/>; the structural overheads above are
+/// kept, and the sum is rounded once (<see cref="ModelTokenProfile"/>, docs/tokens-and-costs.md).
 /// </summary>
 public static class TokenCounter
 {
@@ -29,8 +30,8 @@ public static class TokenCounter
     public static TokenCount CountText(string model, ReadOnlySpan<char> text)
     {
         var profile = ModelTokenProfile.For(model);
-        var raw = TokenEncodings.Get(profile.Encoding).CountTokens(text, considerPreTokenization: true, considerNormalization: false);
-        return new TokenCount(Scale(raw, profile), profile.Exact, profile.Family, profile.Encoding);
+        var meter = new Meter(TokenEncodings.Get(profile.Encoding), profile.Estimator);
+        return new TokenCount(meter.Total(meter.Count(text)), profile.Exact, profile.Family, profile.Encoding);
     }
 
     /// <summary>Counts the input tokens of a parsed client request; null when its body cannot be read.</summary>
@@ -38,20 +39,20 @@ public static class TokenCounter
     {
         ArgumentNullException.ThrowIfNull(request);
         var profile = ModelTokenProfile.For(request.Model);
-        var tokenizer = TokenEncodings.Get(profile.Encoding);
+        var meter = new Meter(TokenEncodings.Get(profile.Encoding), profile.Estimator);
         try
         {
             using var document = JsonDocument.Parse(request.Body);
             var root = document.RootElement;
             var exact = profile.Exact;
-            long raw = request.Endpoint switch
+            var total = request.Endpoint switch
             {
-                EndpointKind.ChatCompletions => CountChat(root, tokenizer, profile, ref exact),
-                EndpointKind.Embeddings => CountEmbeddingsInput(root, tokenizer),
-                EndpointKind.Messages => CountMessages(root, tokenizer, ref exact),
+                EndpointKind.ChatCompletions => CountChat(root, meter, profile.ToolFunctionInit, ref exact),
+                EndpointKind.Embeddings => CountEmbeddingsInput(root, meter),
+                EndpointKind.Messages => CountMessages(root, meter, ref exact),
                 _ => 0,
             };
-            return new TokenCount(Scale(raw, profile), exact, profile.Family, profile.Encoding);
+            return new TokenCount(meter.Total(total), exact, profile.Family, profile.Encoding);
         }
         catch (JsonException)
         {
@@ -60,11 +61,9 @@ public static class TokenCounter
     }
 
     /// <summary>Counts an OpenAI chat request body: messages and tool definitions.</summary>
-    public static long CountChat(JsonElement root, Tokenizer tokenizer, ModelTokenProfile profile, ref bool exact)
+    private static double CountChat(JsonElement root, Meter meter, int toolFunctionInit, ref bool exact)
     {
-        ArgumentNullException.ThrowIfNull(tokenizer);
-        ArgumentNullException.ThrowIfNull(profile);
-        long total = 0;
+        double total = 0;
         if (root.TryGetProperty("messages"u8, out var messages) && messages.ValueKind == JsonValueKind.Array)
         {
             foreach (var message in messages.EnumerateArray())
@@ -81,7 +80,7 @@ public static class TokenCounter
                     switch (value.ValueKind)
                     {
                         case JsonValueKind.String:
-                            total += Count(tokenizer, value);
+                            total += Count(meter, value);
                             if (property.NameEquals("name"u8))
                             {
                                 total += TokensPerName;
@@ -89,7 +88,7 @@ public static class TokenCounter
 
                             break;
                         case JsonValueKind.Array when property.NameEquals("content"u8):
-                            total += CountContentParts(value, tokenizer, ref exact);
+                            total += CountContentParts(value, meter, ref exact);
                             break;
                         case JsonValueKind.Array when property.NameEquals("tool_calls"u8):
                             // OpenAI does not publish how tool-call history is rendered: name and arguments are counted.
@@ -98,7 +97,7 @@ public static class TokenCounter
                             {
                                 if (call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function"u8, out var function) && function.ValueKind == JsonValueKind.Object)
                                 {
-                                    total += CountProperty(function, "name"u8, tokenizer) + CountProperty(function, "arguments"u8, tokenizer);
+                                    total += CountProperty(function, "name"u8, meter) + CountProperty(function, "arguments"u8, meter);
                                 }
                             }
 
@@ -111,16 +110,15 @@ public static class TokenCounter
         total += ReplyPriming;
         if (root.TryGetProperty("tools"u8, out var tools) && tools.ValueKind == JsonValueKind.Array && tools.GetArrayLength() > 0)
         {
-            total += CountTools(tools, tokenizer, profile.ToolFunctionInit);
+            total += CountTools(tools, meter, toolFunctionInit);
         }
 
         return total;
     }
 
     /// <summary>Counts the <c>input</c> of an embeddings request (a string, strings, or token arrays).</summary>
-    public static long CountEmbeddingsInput(JsonElement root, Tokenizer tokenizer)
+    private static double CountEmbeddingsInput(JsonElement root, Meter meter)
     {
-        ArgumentNullException.ThrowIfNull(tokenizer);
         if (!root.TryGetProperty("input"u8, out var input))
         {
             return 0;
@@ -129,14 +127,14 @@ public static class TokenCounter
         switch (input.ValueKind)
         {
             case JsonValueKind.String:
-                return Count(tokenizer, input);
+                return Count(meter, input);
             case JsonValueKind.Array:
-                long total = 0;
+                double total = 0;
                 foreach (var item in input.EnumerateArray())
                 {
                     total += item.ValueKind switch
                     {
-                        JsonValueKind.String => Count(tokenizer, item),
+                        JsonValueKind.String => Count(meter, item),
                         JsonValueKind.Array => item.GetArrayLength(),
                         JsonValueKind.Number => 1,
                         _ => 0,
@@ -150,14 +148,13 @@ public static class TokenCounter
     }
 
     /// <summary>Estimates an Anthropic Messages body: the chat rules applied to system, messages and tool JSON.</summary>
-    public static long CountMessages(JsonElement root, Tokenizer tokenizer, ref bool exact)
+    private static double CountMessages(JsonElement root, Meter meter, ref bool exact)
     {
-        ArgumentNullException.ThrowIfNull(tokenizer);
         exact = false;
-        long total = ReplyPriming;
+        double total = ReplyPriming;
         if (root.TryGetProperty("system"u8, out var system))
         {
-            total += TokensPerMessage + CountBlocks(system, tokenizer);
+            total += TokensPerMessage + CountBlocks(system, meter);
         }
 
         if (root.TryGetProperty("messages"u8, out var messages) && messages.ValueKind == JsonValueKind.Array)
@@ -167,10 +164,10 @@ public static class TokenCounter
                 total += TokensPerMessage;
                 if (message.ValueKind == JsonValueKind.Object)
                 {
-                    total += CountProperty(message, "role"u8, tokenizer);
+                    total += CountProperty(message, "role"u8, meter);
                     if (message.TryGetProperty("content"u8, out var content))
                     {
-                        total += CountBlocks(content, tokenizer);
+                        total += CountBlocks(content, meter);
                     }
                 }
             }
@@ -178,15 +175,15 @@ public static class TokenCounter
 
         if (root.TryGetProperty("tools"u8, out var tools) && tools.ValueKind == JsonValueKind.Array)
         {
-            total += CountText(tokenizer, tools.GetRawText());
+            total += CountText(meter, tools.GetRawText());
         }
 
         return total;
     }
 
-    private static long CountTools(JsonElement tools, Tokenizer tokenizer, int functionInit)
+    private static double CountTools(JsonElement tools, Meter meter, int functionInit)
     {
-        long total = 0;
+        double total = 0;
         foreach (var tool in tools.EnumerateArray())
         {
             if (tool.ValueKind != JsonValueKind.Object || !tool.TryGetProperty("function"u8, out var function) || function.ValueKind != JsonValueKind.Object)
@@ -195,7 +192,7 @@ public static class TokenCounter
             }
 
             total += functionInit;
-            total += CountText(tokenizer, $"{StringOf(function, "name"u8)}:{TrimPeriod(StringOf(function, "description"u8))}");
+            total += CountText(meter, $"{StringOf(function, "name"u8)}:{TrimPeriod(StringOf(function, "description"u8))}");
             if (!function.TryGetProperty("parameters"u8, out var parameters) || parameters.ValueKind != JsonValueKind.Object
                 || !parameters.TryGetProperty("properties"u8, out var properties) || properties.ValueKind != JsonValueKind.Object)
             {
@@ -224,26 +221,26 @@ public static class TokenCounter
                         total += EnumInit;
                         foreach (var item in values.EnumerateArray())
                         {
-                            total += EnumItem + CountText(tokenizer, item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText());
+                            total += EnumItem + CountText(meter, item.ValueKind == JsonValueKind.String ? item.GetString()! : item.GetRawText());
                         }
                     }
                 }
 
-                total += CountText(tokenizer, $"{property.Name}:{type}:{TrimPeriod(description)}");
+                total += CountText(meter, $"{property.Name}:{type}:{TrimPeriod(description)}");
             }
         }
 
         return total + FunctionsEnd;
     }
 
-    private static long CountContentParts(JsonElement parts, Tokenizer tokenizer, ref bool exact)
+    private static double CountContentParts(JsonElement parts, Meter meter, ref bool exact)
     {
-        long total = 0;
+        double total = 0;
         foreach (var part in parts.EnumerateArray())
         {
             if (part.ValueKind == JsonValueKind.Object && part.TryGetProperty("text"u8, out var text) && text.ValueKind == JsonValueKind.String)
             {
-                total += Count(tokenizer, text);
+                total += Count(meter, text);
             }
             else
             {
@@ -255,14 +252,14 @@ public static class TokenCounter
         return total;
     }
 
-    private static long CountBlocks(JsonElement content, Tokenizer tokenizer)
+    private static double CountBlocks(JsonElement content, Meter meter)
     {
         switch (content.ValueKind)
         {
             case JsonValueKind.String:
-                return Count(tokenizer, content);
+                return Count(meter, content);
             case JsonValueKind.Array:
-                long total = 0;
+                double total = 0;
                 foreach (var block in content.EnumerateArray())
                 {
                     if (block.ValueKind != JsonValueKind.Object)
@@ -270,15 +267,15 @@ public static class TokenCounter
                         continue;
                     }
 
-                    total += CountProperty(block, "text"u8, tokenizer) + CountProperty(block, "name"u8, tokenizer);
+                    total += CountProperty(block, "text"u8, meter) + CountProperty(block, "name"u8, meter);
                     if (block.TryGetProperty("input"u8, out var input))
                     {
-                        total += CountText(tokenizer, input.GetRawText());
+                        total += CountText(meter, input.GetRawText());
                     }
 
                     if (block.TryGetProperty("content"u8, out var nested))
                     {
-                        total += CountBlocks(nested, tokenizer);
+                        total += CountBlocks(nested, meter);
                     }
                 }
 
@@ -288,8 +285,8 @@ public static class TokenCounter
         }
     }
 
-    private static long CountProperty(JsonElement element, ReadOnlySpan<byte> name, Tokenizer tokenizer) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? Count(tokenizer, value) : 0;
+    private static double CountProperty(JsonElement element, ReadOnlySpan<byte> name, Meter meter) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? Count(meter, value) : 0;
 
     private static string StringOf(JsonElement element, ReadOnlySpan<byte> name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : string.Empty;
@@ -297,7 +294,7 @@ public static class TokenCounter
     private static string TrimPeriod(string text) => text.EndsWith('.') ? text[..^1] : text;
 
     /// <summary>Counts a JSON string without allocating a string for it.</summary>
-    private static int Count(Tokenizer tokenizer, JsonElement value)
+    private static double Count(Meter meter, JsonElement value)
     {
         var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
         var chars = ArrayPool<char>.Shared.Rent(raw.Length);
@@ -306,7 +303,7 @@ public static class TokenCounter
             var reader = new Utf8JsonReader(raw);
             reader.Read();
             var length = reader.CopyString(chars);
-            return tokenizer.CountTokens(chars.AsSpan(0, length), considerPreTokenization: true, considerNormalization: false);
+            return meter.Count(chars.AsSpan(0, length));
         }
         finally
         {
@@ -314,9 +311,19 @@ public static class TokenCounter
         }
     }
 
-    private static int CountText(Tokenizer tokenizer, string text) =>
-        tokenizer.CountTokens(text, considerPreTokenization: true, considerNormalization: false);
+    private static double CountText(Meter meter, string text) => meter.Count(text);
 
-    private static long Scale(long raw, ModelTokenProfile profile) =>
-        profile.Exact ? raw : (long)Math.Ceiling(raw * profile.Factor);
+    /// <summary>Counts texts with an OpenAI vocabulary, through a family's estimator when it has one.</summary>
+    private readonly struct Meter(Tokenizer tokenizer, TokenEstimator? estimator)
+    {
+        /// <summary>The tokens of one text: exact, or estimated and unrounded.</summary>
+        public double Count(ReadOnlySpan<char> text)
+        {
+            var tokens = tokenizer.CountTokens(text, considerPreTokenization: true, considerNormalization: false);
+            return estimator is null ? tokens : estimator.Estimate(tokens, text);
+        }
+
+        /// <summary>A request's total in whole tokens: exact sums are whole already, estimates are rounded once.</summary>
+        public long Total(double total) => estimator is null ? (long)total : TokenEstimator.Round(total);
+    }
 }

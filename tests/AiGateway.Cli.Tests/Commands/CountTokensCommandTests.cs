@@ -17,6 +17,7 @@ public sealed class CountTokensCommandTests
         Assert.Equal(101, result.RootElement.GetProperty("tokens").GetInt64());
         Assert.True(result.RootElement.GetProperty("exact").GetBoolean());
         Assert.Equal("o200k_base", result.RootElement.GetProperty("encoding").GetString());
+        Assert.Equal("exact", result.RootElement.GetProperty("accuracy").GetString());
     }
 
     [Fact]
@@ -39,6 +40,34 @@ public sealed class CountTokensCommandTests
         using var result = JsonDocument.Parse(output);
         Assert.False(result.RootElement.GetProperty("exact").GetBoolean());
         Assert.Equal("claude", result.RootElement.GetProperty("family").GetString());
+    }
+
+    [Theory]
+    [InlineData("claude-sonnet-4-5", "estimated (claude, ±8%)")]
+    [InlineData("gemini-2.5-pro", "estimated (gemini, ±8%)")]
+    [InlineData("meta-llama/Llama-3.3-70B-Instruct", "estimated (llama, ±6%)")]
+    [InlineData("ibm/granite-3-8b-instruct", "estimated (granite, ±12%)")]
+    [InlineData("mistral-large-latest", "estimated (other)")]
+    [InlineData("gpt-4o", "exact")]
+    public async Task Says_how_accurate_the_count_of_each_family_is(string model, string accuracy)
+    {
+        var (exit, output, error) = await RunAsync("東京の天気は晴れです。 The weather is fine."u8.ToArray(), "count-tokens", "--text", "--model", model);
+
+        Assert.True(exit == 0, error);
+        using var result = JsonDocument.Parse(output);
+        Assert.Equal(accuracy, result.RootElement.GetProperty("accuracy").GetString());
+    }
+
+    [Fact]
+    public async Task Marks_an_openai_request_with_an_image_as_an_estimate_without_a_measured_error()
+    {
+        var body = """{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"What is this?"},{"type":"image_url","image_url":{"url":"https://example.com/a.png"}}]}]}"""u8.ToArray();
+
+        var (exit, output, error) = await RunAsync(body, "count-tokens");
+
+        Assert.True(exit == 0, error);
+        using var result = JsonDocument.Parse(output);
+        Assert.Equal("estimated (openai)", result.RootElement.GetProperty("accuracy").GetString());
     }
 
     [Fact]

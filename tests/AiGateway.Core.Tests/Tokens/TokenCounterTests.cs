@@ -74,11 +74,67 @@ public sealed class TokenCounterTests
     [InlineData("gemini-2.5-flash", "gemini", TokenEncoding.O200kBase, false)]
     [InlineData("meta-llama/llama-3-3-70b-instruct", "llama", TokenEncoding.Cl100kBase, false)]
     [InlineData("ibm/granite-3-8b-instruct", "granite", TokenEncoding.Cl100kBase, false)]
+    [InlineData("mistral-large-latest", "other", TokenEncoding.O200kBase, false)]
     public void Picks_the_vocabulary_of_each_model_family(string model, string family, TokenEncoding encoding, bool exact)
     {
         var profile = ModelTokenProfile.For(model);
 
         Assert.Equal((family, encoding, exact), (profile.Family, profile.Encoding, profile.Exact));
+    }
+
+    [Theory]
+    [InlineData("claude-3-5-sonnet-20241022", "claude")]
+    [InlineData("us.anthropic.claude-sonnet-4-20250514-v1:0", "claude")]
+    [InlineData("claude-opus-4-1@20250805", "claude")]
+    [InlineData("gemini-2.0-flash-001", "gemini")]
+    [InlineData("models/gemini-1.5-pro", "gemini")]
+    [InlineData("google/gemma-3-27b-it", "gemini")]
+    [InlineData("llama3.1:8b", "llama")]
+    [InlineData("meta.llama3-1-70b-instruct-v1:0", "llama")]
+    [InlineData("meta-llama/Llama-3.3-70B-Instruct", "llama")]
+    [InlineData("@cf/meta/llama-3.1-8b-instruct", "llama")]
+    [InlineData("granite-3.3-8b-instruct", "granite")]
+    [InlineData("ibm/granite-13b-chat-v2", "granite")]
+    [InlineData("ibm-granite/granite-3.1-8b-instruct", "granite")]
+    public void Gives_each_family_its_calibrated_estimator(string model, string family)
+    {
+        var profile = ModelTokenProfile.For(model);
+
+        Assert.Equal(family, profile.Family);
+        Assert.False(profile.Exact);
+        Assert.NotNull(profile.Estimator);
+        Assert.Equal(family, profile.Estimator.Family);
+        Assert.Equal(profile.Estimator.BaseEncoding, profile.Encoding);
+    }
+
+    [Theory]
+    [InlineData("gpt-4o")]
+    [InlineData("gpt-4")]
+    [InlineData("mistral-small")]
+    public void Has_no_estimator_for_openai_models_or_unknown_families(string model) =>
+        Assert.Null(ModelTokenProfile.For(model).Estimator);
+
+    [Fact]
+    public void Shares_one_profile_per_family()
+    {
+        Assert.Same(ModelTokenProfile.For("claude-haiku-4-5"), ModelTokenProfile.For("anthropic.claude-3-haiku-20240307-v1:0"));
+        Assert.Same(ModelTokenProfile.For("claude-haiku-4-5").Estimator, ModelTokenProfile.For("claude-opus-4-1").Estimator);
+    }
+
+    [Fact]
+    public void Estimates_a_chat_request_from_its_texts_and_the_openai_message_overheads()
+    {
+        var body = """{"model":"claude-sonnet-4-5","messages":[{"role":"system","content":"Answer in Japanese."},{"role":"user","content":"東京の天気は？"}]}"""u8.ToArray();
+        var request = ClientRequestReader.Read(EndpointKind.ChatCompletions, body, out _)!;
+        var estimator = ModelTokenProfile.For("claude-sonnet-4-5").Estimator!;
+        var cl100k = TokenEncodings.Get(TokenEncoding.Cl100kBase);
+        double Text(string text) => estimator.Estimate(cl100k.CountTokens(text), text);
+        var expected = TokenEstimator.Round(3 + Text("system") + Text("Answer in Japanese.") + 3 + Text("user") + Text("東京の天気は？") + 3);
+
+        var count = TokenCounter.CountRequest(request)!.Value;
+
+        Assert.Equal(expected, count.Tokens);
+        Assert.Equal(("claude", false), (count.Family, count.Exact));
     }
 
     [Fact]
