@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using AiGateway.Core.Pii.Detection;
 
 namespace AiGateway.Core.Pii;
 
@@ -7,16 +8,38 @@ namespace AiGateway.Core.Pii;
 /// Finds personal data in text: built-in detectors (a candidate pattern, then a checksum or number rule)
 /// and user patterns. Overlapping findings keep the earliest, then the longest. Thread-safe; build once.
 /// </summary>
-public sealed partial class PiiDetector
+/// <remarks>
+/// The built-in patterns run only on the parts of the text that can hold one of their findings (see
+/// <see cref="CandidateScanner"/>); user patterns run over the whole text, and only when configured.
+/// </remarks>
+public sealed class PiiDetector
 {
     private readonly ImmutableArray<PiiType> _builtIn;
     private readonly ImmutableArray<(Regex Pattern, string Label)> _custom;
+
+    // The built-in patterns to run, as bits, and in the order their findings are listed before overlaps are resolved.
+    private readonly int _enabled;
+    private readonly ImmutableArray<PiiPattern> _order;
 
     /// <summary>Creates a detector for the given built-in types and user patterns.</summary>
     public PiiDetector(IEnumerable<PiiType> builtIn, IEnumerable<(Regex Pattern, string Label)>? custom = null)
     {
         _builtIn = [.. builtIn.Distinct()];
         _custom = [.. custom ?? []];
+        var order = ImmutableArray.CreateBuilder<PiiPattern>();
+        foreach (var type in _builtIn)
+        {
+            foreach (var pattern in PiiPatterns.All)
+            {
+                if (PiiPatterns.TypeOf(pattern) == type)
+                {
+                    order.Add(pattern);
+                    _enabled |= 1 << (int)pattern;
+                }
+            }
+        }
+
+        _order = order.ToImmutable();
     }
 
     /// <summary>Every built-in type.</summary>
@@ -46,34 +69,26 @@ public sealed partial class PiiDetector
             return found;
         }
 
-        foreach (var type in _builtIn)
+        List<PiiCandidate>? candidates = null;
+        if (_enabled != 0)
         {
-            switch (type)
+            CandidateScanner.Scan(text, _enabled, ref candidates);
+        }
+
+        if (candidates is not null)
+        {
+            // Pattern by pattern, in the order of the configured types, so ties resolve as they always have.
+            found.EnsureCapacity(candidates.Count);
+            foreach (var pattern in _order)
             {
-                case PiiType.Email:
-                    Add(found, text, EmailPattern(), type, static _ => true);
-                    break;
-                case PiiType.Phone:
-                    Add(found, text, NanpPattern(), type, static _ => true);
-                    Add(found, text, E164Pattern(), type, static m => DigitCount(m) is >= 8 and <= 15);
-                    Add(found, text, JapanesePhonePattern(), type, static m => DigitCount(m) is 10 or 11);
-                    break;
-                case PiiType.Ssn:
-                    Add(found, text, SsnPattern(), type, static m => CheckDigits(m, 9, PiiChecks.IsSsn));
-                    break;
-                case PiiType.CreditCard:
-                    Add(found, text, CardPattern(), type, static m => CheckDigits(m, 19, PiiChecks.IsCardNumber));
-                    break;
-                case PiiType.IpAddress:
-                    Add(found, text, Ipv4Pattern(), type, static _ => true);
-                    Add(found, text, Ipv6Pattern(), type, static m => PiiChecks.IsIpv6(m));
-                    break;
-                case PiiType.Iban:
-                    Add(found, text, IbanPattern(), type, static m => PiiChecks.IsIban(m));
-                    break;
-                case PiiType.MyNumber:
-                    Add(found, text, MyNumberPattern(), type, static m => CheckDigits(m, 12, PiiChecks.IsMyNumber));
-                    break;
+                foreach (var candidate in candidates)
+                {
+                    if (candidate.Pattern == pattern)
+                    {
+                        var type = PiiPatterns.TypeOf(pattern);
+                        found.Add(new PiiMatch(candidate.Start, candidate.Length, type, LabelOf(type)));
+                    }
+                }
             }
         }
 
@@ -89,17 +104,6 @@ public sealed partial class PiiDetector
         }
 
         return RemoveOverlaps(found);
-    }
-
-    private static void Add(List<PiiMatch> found, string text, Regex pattern, PiiType type, Func<ReadOnlySpan<char>, bool> accept)
-    {
-        foreach (var m in pattern.EnumerateMatches(text))
-        {
-            if (accept(text.AsSpan(m.Index, m.Length)))
-            {
-                found.Add(new PiiMatch(m.Index, m.Length, type, LabelOf(type)));
-            }
-        }
     }
 
     private static List<PiiMatch> RemoveOverlaps(List<PiiMatch> found)
@@ -123,57 +127,4 @@ public sealed partial class PiiDetector
 
         return kept;
     }
-
-    private static int DigitCount(ReadOnlySpan<char> text)
-    {
-        var count = 0;
-        foreach (var c in text)
-        {
-            if (PiiChecks.DigitValue(c) >= 0)
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
-
-    private static bool CheckDigits(ReadOnlySpan<char> text, int max, Func<ReadOnlySpan<byte>, bool> check)
-    {
-        Span<byte> digits = stackalloc byte[max];
-        var count = PiiChecks.Digits(text, digits);
-        return count > 0 && check(digits[..count]);
-    }
-
-    [GeneratedRegex(@"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-])", RegexOptions.CultureInvariant)]
-    private static partial Regex EmailPattern();
-
-    // NANP with separators or parentheses (bare 10-digit runs are too often order or account numbers).
-    [GeneratedRegex(@"(?<![0-9A-Za-z+])(?:\+?1[ .-]?)?(?:\([2-9][0-9]{2}\)[ .-]?|[2-9][0-9]{2}[ .-])[2-9][0-9]{2}[ .-][0-9]{4}(?![0-9])", RegexOptions.CultureInvariant)]
-    private static partial Regex NanpPattern();
-
-    [GeneratedRegex(@"(?<![0-9A-Za-z])\+[1-9](?:[ -]?[0-9]){7,14}(?![0-9])", RegexOptions.CultureInvariant)]
-    private static partial Regex E164Pattern();
-
-    // Japanese numbers: a leading 0, groups joined by hyphens (half- or full-width) or a bracketed area code.
-    [GeneratedRegex(@"(?<![0-9０-９])[0０][0-9０-９]{1,4}(?:[-‐－−ー]|[(（])[0-9０-９]{1,4}(?:[-‐－−ー]|[)）])[0-9０-９]{3,4}(?![0-9０-９])", RegexOptions.CultureInvariant)]
-    private static partial Regex JapanesePhonePattern();
-
-    [GeneratedRegex(@"(?<![0-9-])[0-9]{3}[- ][0-9]{2}[- ][0-9]{4}(?![0-9-])", RegexOptions.CultureInvariant)]
-    private static partial Regex SsnPattern();
-
-    [GeneratedRegex(@"(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])", RegexOptions.CultureInvariant)]
-    private static partial Regex CardPattern();
-
-    [GeneratedRegex(@"(?<![0-9.])(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(?:\.(?:25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}(?![0-9]|\.[0-9])", RegexOptions.CultureInvariant)]
-    private static partial Regex Ipv4Pattern();
-
-    [GeneratedRegex(@"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,4}:|::?)(?:[0-9A-Fa-f]{0,4}:){1,7}[0-9A-Fa-f]{1,4}(?![0-9A-Fa-f:])", RegexOptions.CultureInvariant)]
-    private static partial Regex Ipv6Pattern();
-
-    [GeneratedRegex(@"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![A-Za-z0-9])", RegexOptions.CultureInvariant)]
-    private static partial Regex IbanPattern();
-
-    [GeneratedRegex(@"(?<![0-9０-９][ \-－]?)[0-9０-９]{4}[ \-－]?[0-9０-９]{4}[ \-－]?[0-9０-９]{4}(?![ \-－]?[0-9０-９])", RegexOptions.CultureInvariant)]
-    private static partial Regex MyNumberPattern();
 }

@@ -86,6 +86,60 @@ public sealed class PiiDetectorTests
         Assert.Equal(label, found.SingleOrDefault().Label);
     }
 
+    [Theory]
+    [InlineData("john@example.com", "email:john@example.com")]
+    [InlineData("4111 1111 1111 1111 is mine", "credit_card:4111 1111 1111 1111")]
+    [InlineData("Call 090-1234-5678", "phone:090-1234-5678")]
+    [InlineData("DE89370400440532013000", "iban:DE89370400440532013000")]
+    [InlineData("a@b.co,c@d.co", "email:a@b.co|email:c@d.co")]
+    [InlineData("123-45-6789, 4111 1111 1111 1111", "ssn:123-45-6789|credit_card:4111 1111 1111 1111")]
+    [InlineData("192.168.0.1/2001:db8::1", "ip_address:192.168.0.1|ip_address:2001:db8::1")]
+    [InlineData("(212) 555-0199／０３－１２３４－５６７８", "phone:(212) 555-0199|phone:０３－１２３４－５６７８")]
+    [InlineData("電話０９０－１２３４－５６７８です", "phone:０９０－１２３４－５６７８")]
+    [InlineData("番号は１２３４５６７８９０１８です", "my_number:１２３４５６７８９０１８")]
+    [InlineData("😀john@example.com😀", "email:john@example.com")]
+    [InlineData("📞090-1234-5678📞", "phone:090-1234-5678")]
+    [InlineData("💳4111 1111 1111 1111💳 and 🌐2001:db8::1🌐", "credit_card:4111 1111 1111 1111|ip_address:2001:db8::1")]
+    [InlineData("🏦DE89 3704 0044 0532 0130 00🏦", "iban:DE89 3704 0044 0532 0130 00")]
+    [InlineData("x4111 1111 1111 1111", "credit_card:4111 1111 1111 1111")]
+    [InlineData("A123-45-6789", "ssn:123-45-6789")]
+    [InlineData("1123-45-6789", "")]
+    [InlineData("123-45-67890", "")]
+    [InlineData("192.168.10.20.5", "")]
+    [InlineData("192.168.10.20.", "ip_address:192.168.10.20")]
+    [InlineData("user@example.com-", "")]
+    [InlineData("XDE89370400440532013000", "")]
+    [InlineData("41111111111111114111111111111111411111111", "")]
+    [InlineData("+12125550199", "phone:+12125550199")]
+    [InlineData("a+12125550199", "")]
+    public void Finds_entities_at_the_edges_next_to_each_other_and_next_to_any_character(string text, string expected)
+    {
+        var found = new PiiDetector(PiiDetector.AllBuiltIn).Find(text);
+
+        Assert.Equal(expected, string.Join('|', found.Select(m => $"{m.Label}:{text.Substring(m.Start, m.Length)}")));
+    }
+
+    [Fact]
+    public void Finds_nothing_in_long_digit_runs_and_entities_around_them()
+    {
+        var digits = new string('7', 100_000);
+        var text = "mail a@b.co " + digits + " card 4111 1111 1111 1111";
+
+        var found = new PiiDetector(PiiDetector.AllBuiltIn).Find(text);
+
+        Assert.Equal(["email", "credit_card"], found.Select(m => m.Label));
+    }
+
+    [Fact]
+    public void Keeps_the_earliest_then_longest_of_overlapping_findings_across_built_in_and_user_patterns()
+    {
+        var detector = new PiiDetector(PiiDetector.AllBuiltIn, [(new Regex(@"\d{3}-\d{2}", RegexOptions.CultureInvariant), "short"), (new Regex(@"[\w.]+@example\.com", RegexOptions.CultureInvariant), "mail")]);
+
+        var found = detector.Find("123-45-6789 and john@example.com");
+
+        Assert.Equal(["ssn", "email"], found.Select(m => m.Label));
+    }
+
     [Fact]
     public void Applies_user_patterns_with_their_own_labels()
     {
