@@ -189,6 +189,9 @@ public sealed class PiiPlaceholders
     /// <summary>True when <paramref name="value"/> was replaced by a placeholder in the request.</summary>
     public bool Knows(ReadOnlySpan<char> value) => _byValue.Count > 0 && _byValue.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(value);
 
+    /// <summary>The first UTF-8 byte of every placeholder's tag (the character after its <c>[</c>).</summary>
+    public IEnumerable<byte> FirstTagBytes => _byPlaceholder.Keys.Select(p => Encoding.UTF8.GetBytes(p.Substring(1, char.IsHighSurrogate(p[1]) ? 2 : 1))[0]).Distinct();
+
     /// <summary>True when <paramref name="text"/> (starting with <c>[</c>) is the beginning of some placeholder.</summary>
     public bool IsPlaceholderStart(ReadOnlySpan<char> text)
     {

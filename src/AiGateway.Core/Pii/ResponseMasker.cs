@@ -35,6 +35,7 @@ public sealed class ResponseMasker : IDisposable
     private SseEventSplitter? _splitter;
     private Utf8JsonWriter? _writer;
     private JsonObject? _lastChunk;
+    private SearchValues<byte>? _placeholderStarts;
 
     /// <summary>Creates a masker for one response.</summary>
     /// <param name="endpoint">The client's operation: <see cref="EndpointKind.ChatCompletions"/> (OpenAI format) or <see cref="EndpointKind.Messages"/> (Anthropic format).</param>
@@ -206,7 +207,7 @@ public sealed class ResponseMasker : IDisposable
             return;
         }
 
-        if (data.IsEmpty || data[0] != (byte)'{' || Parse(data) is not JsonObject root)
+        if (data.IsEmpty || data[0] != (byte)'{' || (_masker is null && !MayHoldPlaceholder(data)) || Parse(data) is not JsonObject root)
         {
             output.Write(raw);
             return;
@@ -221,6 +222,32 @@ public sealed class ResponseMasker : IDisposable
         {
             output.Write(raw);
         }
+    }
+
+    /// <summary>
+    /// Restoring only: false when the event cannot change, i.e. no text holds the start of a placeholder and no
+    /// <c>[</c> in the event is followed by a placeholder's first tag character or by the end of a string.
+    /// </summary>
+    private bool MayHoldPlaceholder(ReadOnlySpan<byte> data)
+    {
+        foreach (var channel in _open.Values)
+        {
+            if (channel.Holding)
+            {
+                return true;
+            }
+        }
+
+        _placeholderStarts ??= SearchValues.Create([.. _placeholders.FirstTagBytes, (byte)'"']);
+        for (var at = data.IndexOf((byte)'['); at >= 0 && at + 1 < data.Length; at = data[(at + 1)..].IndexOf((byte)'[') is var next and >= 0 ? at + 1 + next : -1)
+        {
+            if (_placeholderStarts.Contains(data[at + 1]))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private bool OnOpenAiChunk(JsonObject root)
@@ -551,6 +578,8 @@ public sealed class ResponseMasker : IDisposable
     private sealed class Channel(StreamingTextMasker? masker, StreamingPlaceholderRestorer? restorer)
     {
         public IReadOnlyDictionary<string, int> Found => masker?.Found ?? System.Collections.Frozen.FrozenDictionary<string, int>.Empty;
+
+        public bool Holding => restorer?.Holding == true;
 
         public string Push(string piece)
         {

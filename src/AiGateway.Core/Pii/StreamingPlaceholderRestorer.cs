@@ -14,6 +14,9 @@ public sealed class StreamingPlaceholderRestorer(PiiPlaceholders placeholders, b
 {
     private readonly StringBuilder _pending = new();
 
+    /// <summary>True while a tail that may start a placeholder is held.</summary>
+    public bool Holding => _pending.Length > 0;
+
     /// <summary>Adds a piece; returns the restored text that can be released now (maybe empty).</summary>
     public string Push(string piece)
     {

@@ -156,6 +156,17 @@ public sealed class ResponseMaskerTests
     }
 
     [Fact]
+    public void Passes_events_without_placeholders_byte_for_byte_when_only_restoring()
+    {
+        var placeholders = new PiiPlaceholders();
+        placeholders.Add("EMAIL", "john@example.com");
+        using var response = new ResponseMasker(EndpointKind.ChatCompletions, null, "t", placeholders);
+        var sse = OpenAiStream("Hello ", "[world] ", "[1, 2]");
+
+        Assert.Equal(sse, Run(response, sse));
+    }
+
+    [Fact]
     public void Restores_placeholders_in_streamed_tool_call_arguments_as_json_text()
     {
         var placeholders = new PiiPlaceholders();
