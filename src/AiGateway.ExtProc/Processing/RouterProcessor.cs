@@ -267,6 +267,7 @@ internal sealed class RouterProcessor(
         {
             _responseMasker = new ResponseMasker(answered.Endpoint, masking.MaskOutput ? masking.Masker : null, state.Tenant ?? DataMaskingSettings.DefaultTenant, state.Placeholders);
         }
+
         if (decision.StreamBody)
         {
             // Restate both body modes: an override that leaves one out turns it off.
