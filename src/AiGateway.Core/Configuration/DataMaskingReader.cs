@@ -3,12 +3,12 @@ using YamlDotNet.RepresentationModel;
 
 namespace AiGateway.Core.Configuration;
 
-/// <summary>Reads <c>security</c> of gateway.yaml: <c>data_masking</c> (the seed's keys plus detectors, mode, modes and hash_key).</summary>
+/// <summary>Reads <c>security</c> of gateway.yaml: <c>data_masking</c> (the seed's keys plus mask_output, detectors, mode, modes, hash_key and tenant_header).</summary>
 internal static class DataMaskingReader
 {
     private static readonly FrozenDictionary<string, KeyKind> SecurityKeys = Keys(["data_masking"], ["access_control", "api_keys", "encryption"]);
-    private static readonly FrozenDictionary<string, KeyKind> MaskingKeys = Keys(["enabled", "pii_detection", "exclude_from_logs"], ["audit_log"]);
-    private static readonly FrozenDictionary<string, KeyKind> DetectionKeys = Keys(["enabled", "detectors", "mode", "modes", "hash_key", "patterns"], []);
+    private static readonly FrozenDictionary<string, KeyKind> MaskingKeys = Keys(["enabled", "mask_output", "pii_detection", "exclude_from_logs"], ["audit_log"]);
+    private static readonly FrozenDictionary<string, KeyKind> DetectionKeys = Keys(["enabled", "detectors", "mode", "modes", "hash_key", "tenant_header", "patterns"], []);
     private static readonly FrozenDictionary<string, KeyKind> PatternKeys = Keys(["type", "regex", "replacement"], []);
 
     public static DataMaskingConfigFile? Read(YamlNodes nodes, string path, YamlNode node)
@@ -24,6 +24,7 @@ internal static class DataMaskingReader
                 switch (key)
                 {
                     case "enabled": masking.Enabled = nodes.Bool(keyPath, child); break;
+                    case "mask_output": masking.MaskOutput = nodes.Bool(keyPath, child); break;
                     case "exclude_from_logs": nodes.StringList(keyPath, child); break; // bodies are never logged
                     case "pii_detection": ReadDetection(nodes, keyPath, child, masking); break;
                 }
@@ -44,6 +45,7 @@ internal static class DataMaskingReader
                 case "mode": masking.Mode = nodes.String(keyPath, value); break;
                 case "modes": masking.Modes = nodes.StringMap(keyPath, value); break;
                 case "hash_key": masking.HashKey = nodes.String(keyPath, value); break;
+                case "tenant_header": masking.TenantHeader = nodes.String(keyPath, value); break;
                 case "patterns": masking.Patterns = ReadPatterns(nodes, keyPath, value); break;
             }
         });

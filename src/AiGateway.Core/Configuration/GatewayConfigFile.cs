@@ -185,6 +185,12 @@ public sealed class DataMaskingConfigFile
     /// <summary><c>pii_detection.enabled</c> (default true).</summary>
     public bool? DetectionEnabled { get; set; }
 
+    /// <summary><c>mask_output</c>: also mask the model's answers, buffered and streamed (default false).</summary>
+    public bool? MaskOutput { get; set; }
+
+    /// <summary><c>pii_detection.tenant_header</c>: the request header naming the tenant hashes are keyed for (default <c>x-tenant-id</c>).</summary>
+    public string? TenantHeader { get; set; }
+
     /// <summary><c>pii_detection.detectors</c>: built-in types to run (default: all).</summary>
     public List<string?>? Detectors { get; set; }
 

@@ -9,7 +9,7 @@ public static partial class GatewayConfigValidator
 {
     private const string MaskingPath = "security.data_masking.pii_detection";
 
-    private static PiiMasker? ValidateDataMasking(Context context)
+    private static DataMaskingSettings? ValidateDataMasking(Context context)
     {
         var masking = context.File.DataMasking;
         if (masking is null || masking.Enabled == false || masking.DetectionEnabled == false)
@@ -100,8 +100,18 @@ public static partial class GatewayConfigValidator
             context.Error($"{MaskingPath}.hash_key", "is required when a type uses mode hash: a secret, e.g. ${PII_HASH_KEY}");
         }
 
-        return new PiiMasker(new PiiDetector(builtIn, custom), rules, Encoding.UTF8.GetBytes(key ?? string.Empty));
+        var tenantHeader = masking.TenantHeader ?? DataMaskingSettings.DefaultTenantHeader;
+        if (!HeaderNamePattern().IsMatch(tenantHeader))
+        {
+            context.Error($"{MaskingPath}.tenant_header", $"'{tenantHeader}' is not an HTTP header name; expected e.g. x-tenant-id");
+        }
+
+        var masker = new PiiMasker(new PiiDetector(builtIn, custom), rules, Encoding.UTF8.GetBytes(key ?? string.Empty));
+        return new DataMaskingSettings(masker, masking.MaskOutput ?? false, tenantHeader.ToLowerInvariant());
     }
+
+    [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex HeaderNamePattern();
 
     private static bool TryParseMode(string name, out PiiMode mode)
     {

@@ -40,8 +40,8 @@ public sealed class GatewaySnapshot
     /// <summary>Pricing: the price of each (provider, model) pair; <see cref="CostSettings.Disabled"/> when off.</summary>
     public Pricing.CostSettings Costs { get; init; } = Pricing.CostSettings.Disabled;
 
-    /// <summary>PII masking of request text (<c>security.data_masking</c>); null when off.</summary>
-    public Pii.PiiMasker? Masker { get; init; }
+    /// <summary>PII masking of requests and, optionally, answers (<c>security.data_masking</c>); null when off.</summary>
+    public DataMaskingSettings? DataMasking { get; init; }
 
     /// <summary>Warnings found while loading (e.g. keys not supported yet).</summary>
     public ImmutableArray<ConfigError> Warnings { get; }

@@ -43,6 +43,9 @@ public sealed class PiiMasker
     private readonly PiiRule _default;
     private readonly byte[] _hashKey;
 
+    // True for the view that masks model output (see ForOutput).
+    private readonly bool _output;
+
     /// <summary>Creates a masker.</summary>
     /// <param name="detector">Finds the entities.</param>
     /// <param name="rules">Rules by label; labels without a rule are masked with <c>[LABEL]</c>.</param>
@@ -53,7 +56,26 @@ public sealed class PiiMasker
         _rules = (rules ?? throw new ArgumentNullException(nameof(rules))).ToFrozenDictionary(StringComparer.Ordinal);
         _default = new PiiRule(PiiMode.Mask, string.Empty);
         _hashKey = hashKey ?? throw new ArgumentNullException(nameof(hashKey));
+        ForOutput = new PiiMasker(this);
     }
+
+    private PiiMasker(PiiMasker requests)
+    {
+        _detector = requests._detector;
+        _rules = requests._rules;
+        _default = requests._default;
+        _hashKey = requests._hashKey;
+        _output = true;
+        ForOutput = this;
+    }
+
+    /// <summary>
+    /// The same rules for model output, where nothing can be refused or given back later: a
+    /// <see cref="PiiMode.Block"/> type is masked as <c>[TYPE]</c>, and a <see cref="PiiMode.Reversible"/> one
+    /// too, unless the value is one the request itself carried (the client's own data, which it gets back anyway).
+    /// Findings never set <see cref="PiiMaskResult.BlockedBy"/>.
+    /// </summary>
+    public PiiMasker ForOutput { get; }
 
     /// <summary>Masks <paramref name="text"/>. Reversible placeholders are recorded in <paramref name="placeholders"/>.</summary>
     /// <param name="text">The text.</param>
@@ -118,8 +140,19 @@ public sealed class PiiMasker
                     output.Append('[').Append(tag).Append(':').Append(Hash(tenant, value)).Append(']');
                     break;
                 case PiiMode.Block:
-                    blocked ??= m.Label;
+                    blocked ??= _output ? null : m.Label;
                     output.Append('[').Append(tag).Append(']');
+                    break;
+                case PiiMode.Reversible when _output:
+                    if (placeholders.Knows(value))
+                    {
+                        output.Append(value);
+                    }
+                    else
+                    {
+                        output.Append('[').Append(tag).Append(']');
+                    }
+
                     break;
                 case PiiMode.Reversible:
                     output.Append(placeholders.Add(tag, value.ToString()));
@@ -150,6 +183,29 @@ public sealed class PiiPlaceholders
     /// <summary>How many placeholders were handed out.</summary>
     public int Count => _byPlaceholder.Count;
 
+    /// <summary>The length of the longest placeholder (0 when there is none).</summary>
+    public int LongestPlaceholder { get; private set; }
+
+    /// <summary>True when <paramref name="value"/> was replaced by a placeholder in the request.</summary>
+    public bool Knows(ReadOnlySpan<char> value) => _byValue.Count > 0 && _byValue.GetAlternateLookup<ReadOnlySpan<char>>().ContainsKey(value);
+
+    /// <summary>The first UTF-8 byte of every placeholder's tag (the character after its <c>[</c>).</summary>
+    public IEnumerable<byte> FirstTagBytes => _byPlaceholder.Keys.Select(p => Encoding.UTF8.GetBytes(p.Substring(1, char.IsHighSurrogate(p[1]) ? 2 : 1))[0]).Distinct();
+
+    /// <summary>True when <paramref name="text"/> (starting with <c>[</c>) is the beginning of some placeholder.</summary>
+    public bool IsPlaceholderStart(ReadOnlySpan<char> text)
+    {
+        foreach (var placeholder in _byPlaceholder.Keys)
+        {
+            if (placeholder.AsSpan().StartsWith(text, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The placeholder for a value: the same value gets the same placeholder within the request.</summary>
     public string Add(string tag, string value)
     {
@@ -164,36 +220,18 @@ public sealed class PiiPlaceholders
         var placeholder = $"[{tag}_{n.ToString(System.Globalization.CultureInfo.InvariantCulture)}]";
         _byValue[value] = placeholder;
         _byPlaceholder[placeholder] = value;
+        LongestPlaceholder = Math.Max(LongestPlaceholder, placeholder.Length);
         return placeholder;
     }
 
-    /// <summary>
-    /// Puts the original values back into a JSON answer, escaped for JSON strings; null when the answer
-    /// holds no placeholder.
-    /// </summary>
-    public byte[]? RestoreJson(ReadOnlySpan<byte> json)
-    {
-        if (_byPlaceholder.Count == 0 || json.IndexOf((byte)'[') < 0)
-        {
-            return null;
-        }
-
-        var text = Encoding.UTF8.GetString(json);
-        var changed = false;
-        foreach (var (placeholder, value) in _byPlaceholder)
-        {
-            if (text.Contains(placeholder, StringComparison.Ordinal))
-            {
-                text = text.Replace(placeholder, System.Text.Json.JsonEncodedText.Encode(value).ToString(), StringComparison.Ordinal);
-                changed = true;
-            }
-        }
-
-        return changed ? Encoding.UTF8.GetBytes(text) : null;
-    }
-
     /// <summary>Puts the original values back into <paramref name="text"/> (a response of the same request).</summary>
-    public string Restore(string text)
+    public string Restore(string text) => Restore(text, jsonText: false);
+
+    /// <summary>
+    /// Puts the original values back into <paramref name="text"/>; with <paramref name="jsonText"/> the text is
+    /// itself JSON (tool-call arguments), so the values are escaped as JSON string content.
+    /// </summary>
+    public string Restore(string text, bool jsonText)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (_byPlaceholder.Count == 0 || !text.Contains('[', StringComparison.Ordinal))
@@ -214,7 +252,7 @@ public sealed class PiiPlaceholders
 
             if (_byPlaceholder.TryGetValue(text[open..(close + 1)], out var value))
             {
-                output.Append(text, position, open - position).Append(value);
+                output.Append(text, position, open - position).Append(jsonText ? EscapeJson(value) : value);
                 position = close + 1;
             }
             else
@@ -226,4 +264,7 @@ public sealed class PiiPlaceholders
 
         return output.Append(text, position, text.Length - position).ToString();
     }
+
+    private static string EscapeJson(string value) =>
+        System.Text.Json.JsonEncodedText.Encode(value, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
 }

@@ -16,10 +16,14 @@ public sealed class StreamingTextMasker(PiiMasker masker, string tenant, PiiPlac
     // Characters already released, kept as left context for the detectors.
     private const int Context = 16;
     private readonly StringBuilder _pending = new();
+    private Dictionary<string, int>? _found;
     private int _released;
 
     /// <summary>Characters held back at most.</summary>
     public int HoldBack { get; } = holdBack;
+
+    /// <summary>Findings per label in the text released so far.</summary>
+    public IReadOnlyDictionary<string, int> Found => _found ?? (IReadOnlyDictionary<string, int>)System.Collections.Frozen.FrozenDictionary<string, int>.Empty;
 
     /// <summary>Adds a piece; returns the masked text that can be released now (maybe empty).</summary>
     public string Push(string piece)
@@ -37,6 +41,11 @@ public sealed class StreamingTextMasker(PiiMasker masker, string tenant, PiiPlac
     {
         var text = _pending.ToString();
         var (released, end) = masker.MaskPrefix(text, _released, limit, tenant, placeholders);
+        foreach (var (label, count) in released.Found)
+        {
+            _found ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            _found[label] = _found.GetValueOrDefault(label) + count;
+        }
 
         // Keep a little released text as context for the next round.
         var drop = Math.Max(0, end - Context);

@@ -31,6 +31,15 @@ internal sealed class ExchangeState(string requestId, GatewaySnapshot snapshot, 
     /// <summary>The gateway's count of the request's input tokens; null until counted or when the body could not be counted.</summary>
     public Core.Tokens.TokenCount? EstimatedInput { get; set; }
 
+    /// <summary>The tenant hashes are keyed for (from <see cref="DataMaskingSettings.TenantHeader"/>); null without data masking.</summary>
+    public string? Tenant { get; set; }
+
+    /// <summary>
+    /// The request's reversible placeholders and their values, restored in its answer; null when there are
+    /// none. Lives only as long as this exchange and is never logged.
+    /// </summary>
+    public Core.Pii.PiiPlaceholders? Placeholders { get; set; }
+
     /// <summary>The provider chosen for the first attempt.</summary>
     public ProviderDefinition? Primary { get; set; }
 

@@ -58,7 +58,8 @@ internal sealed class RouterProcessor(
     private StreamedOutputCollector? _streamedOutput;
     private TokenUsage? _finalUsage;
     private int _piiFound;
-    private PiiPlaceholders? _placeholders;
+    private ResponseMasker? _responseMasker;
+    private ArrayBufferWriter<byte>? _maskedOutput;
 
     public bool IsComplete => _finished;
 
@@ -73,6 +74,12 @@ internal sealed class RouterProcessor(
         var requestId = Guid.CreateVersion7(_startedAt).ToString("N");
         _state = new ExchangeState(requestId, snapshot, route, timeProvider.GetTimestamp());
         _anthropicErrors = EndpointRegistry.SpeaksAnthropic(route, path);
+        if (snapshot.DataMasking is { } masking)
+        {
+            // Hashes are keyed per tenant: the caller's tenant header (set by whatever authenticates it), else one shared tenant.
+            var tenant = HeaderMapReader.Get(headers.Headers, masking.TenantHeader)?.Trim();
+            _state.Tenant = string.IsNullOrEmpty(tenant) ? DataMaskingSettings.DefaultTenant : tenant;
+        }
 
         if (route == EndpointRoute.Unknown)
         {
@@ -158,10 +165,9 @@ internal sealed class RouterProcessor(
             parsed = parsed with { AnthropicBeta = _anthropicBeta };
         }
 
-        if (state.Snapshot.Masker is { } masker)
+        if (state.Snapshot.DataMasking is { } masking)
         {
-            // No tenants yet: hashes are keyed per gateway ("default").
-            var masked = RequestMasking.Mask(parsed, masker, "default");
+            var masked = RequestMasking.Mask(parsed, masking.Masker, state.Tenant ?? DataMaskingSettings.DefaultTenant);
             _piiFound = masked.Found.Values.Sum();
             metrics.PiiFound(masked.Found, masked.BlockedBy is not null);
             if (masked.BlockedBy is { } type)
@@ -170,7 +176,7 @@ internal sealed class RouterProcessor(
             }
 
             parsed = masked.Request;
-            _placeholders = masked.Placeholders;
+            state.Placeholders = masked.Placeholders.Count > 0 ? masked.Placeholders : null;
         }
 
         var candidates = state.Snapshot.ProvidersFor(parsed.Model);
@@ -256,6 +262,12 @@ internal sealed class RouterProcessor(
         }
 
         _streaming = decision.StreamBody;
+        if (_status == 200 && state?.Request is { } answered && state.Snapshot.DataMasking is { } masking
+            && ResponseMasker.Applies(answered.Endpoint, masking.MaskOutput, state.Placeholders))
+        {
+            _responseMasker = new ResponseMasker(answered.Endpoint, masking.MaskOutput ? masking.Masker : null, state.Tenant ?? DataMaskingSettings.DefaultTenant, state.Placeholders);
+        }
+
         if (decision.StreamBody)
         {
             // Restate both body modes: an override that leaves one out turns it off.
@@ -285,10 +297,29 @@ internal sealed class RouterProcessor(
 
         var common = new CommonResponse();
         var translated = translator.OnBody(body.Body.Span, body.EndOfStream, output);
+        ReadOnlyMemory<byte>? replacement = translated ? output.WrittenMemory : (ReadOnlyMemory<byte>?)null;
+        if (_responseMasker is { } masker)
+        {
+            // After translation, in the client's format. A stream's held-back text waits for the next chunk; a
+            // buffered answer is masked whole.
+            var source = translated ? output.WrittenSpan : body.Body.Span;
+            if (_streaming)
+            {
+                var maskedOutput = _maskedOutput ??= new ArrayBufferWriter<byte>();
+                maskedOutput.ResetWrittenCount();
+                masker.MaskStream(source, body.EndOfStream, maskedOutput);
+                replacement = maskedOutput.WrittenMemory;
+            }
+            else if (body.EndOfStream && masker.MaskJson(source) is { } maskedJson)
+            {
+                replacement = maskedJson;
+            }
+        }
+
         if (_streaming && _status == 200)
         {
             // What the client receives, kept to count the output should the provider report no usage.
-            (_streamedOutput ??= new StreamedOutputCollector()).Feed(translated ? output.WrittenSpan : body.Body.Span);
+            (_streamedOutput ??= new StreamedOutputCollector()).Feed(replacement is { } sent ? sent.Span : body.Body.Span);
         }
 
         MutationBuilder? headers = null;
@@ -299,32 +330,23 @@ internal sealed class RouterProcessor(
             headers = new MutationBuilder().Set(CostHeader, CostCalculator.FormatUsd(cost));
         }
 
-        if (translated)
+        if (replacement is { } newBody)
         {
-            // The reply is serialized before the next message is read, so the buffer can be reused after it.
-            common.BodyMutation = new BodyMutation { Body = ByteString.CopyFrom(output.WrittenSpan) };
+            // The reply is serialized before the next message is read, so the buffers can be reused after it.
+            common.BodyMutation = new BodyMutation { Body = ByteString.CopyFrom(newBody.Span) };
             if (!_streaming)
             {
                 // BUFFERED: the held headers take this mutation, and content-length must match the new body
-                // (a translated JSON answer or a rewritten error).
+                // (a translated JSON answer, a rewritten error, or a masked answer).
                 headers = (headers ?? new MutationBuilder())
                     .Set("content-type", "application/json")
-                    .Set("content-length", output.WrittenCount.ToString(CultureInfo.InvariantCulture));
+                    .Set("content-length", newBody.Length.ToString(CultureInfo.InvariantCulture));
                 if (translator.StatusOverride is { } status)
                 {
                     _status = status;
                     headers.Set(":status", status.ToString(CultureInfo.InvariantCulture));
                 }
             }
-        }
-
-        if (!_streaming && body.EndOfStream && _status == 200 && _placeholders is { Count: > 0 } placeholders
-            && placeholders.RestoreJson(translated ? output.WrittenSpan : body.Body.Span) is { } restored)
-        {
-            // Reversible masking: the client gets its own values back in a buffered answer. Streams are not
-            // restored yet (a placeholder may be split across chunks).
-            common.BodyMutation = new BodyMutation { Body = ByteString.CopyFrom(restored) };
-            headers = (headers ?? new MutationBuilder()).Set("content-length", restored.Length.ToString(CultureInfo.InvariantCulture));
         }
 
         if (headers is not null)
@@ -359,6 +381,8 @@ internal sealed class RouterProcessor(
 
         _responseTranslator?.Dispose();
         _responseTranslator = null;
+        _responseMasker?.Dispose();
+        _responseMasker = null;
         _streamedOutput?.Dispose();
         _streamedOutput = null;
     }
@@ -450,6 +474,12 @@ internal sealed class RouterProcessor(
         if (_piiFound > 0)
         {
             fields.Fields["pii_detected"] = Value.ForNumber(_piiFound);
+        }
+
+        if (_responseMasker?.Found is { Count: > 0 } outputFound)
+        {
+            metrics.PiiFound(outputFound, blocked: false, response: true);
+            fields.Fields["pii_detected_in_response"] = Value.ForNumber(outputFound.Values.Sum());
         }
 
         if (state.EstimatedInput is { } estimate)

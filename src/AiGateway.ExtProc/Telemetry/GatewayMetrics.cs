@@ -31,8 +31,8 @@ public sealed class GatewayMetrics : IDisposable
         _requests = _meter.CreateCounter<long>("ai_gateway_requests", description: "Requests seen by the router-level filter, by endpoint, model, provider and status.");
         _tokens = _meter.CreateCounter<long>("ai_gateway_tokens", description: "Tokens by provider, model and type (input, output, cached_input, cache_write_input, reasoning); estimated=true when the gateway counted them.");
         _cost = _meter.CreateCounter<double>("ai_gateway_cost", description: "Cost of requests in USD at the configured prices, by provider, model and user (the OpenAI user field; none when absent).");
-        _piiDetected = _meter.CreateCounter<long>("ai_gateway_pii_detected", description: "Personal data found in requests, by type.");
-        _dataMasked = _meter.CreateCounter<long>("ai_gateway_data_masked", description: "Personal data replaced in requests that were forwarded, by type.");
+        _piiDetected = _meter.CreateCounter<long>("ai_gateway_pii_detected", description: "Personal data found, by type and direction (request, or response when mask_output is on).");
+        _dataMasked = _meter.CreateCounter<long>("ai_gateway_data_masked", description: "Personal data replaced in requests that were forwarded and in answers, by type and direction.");
         _attempts = _meter.CreateCounter<long>("ai_gateway_provider_attempts", description: "Upstream attempts per provider (retries and fallbacks included).");
         _fallbacks = _meter.CreateCounter<long>("ai_gateway_provider_failover", description: "Attempts after the first, i.e. retries and fallbacks, by the provider they went to.");
         _duration = _meter.CreateHistogram<double>(
@@ -72,15 +72,16 @@ public sealed class GatewayMetrics : IDisposable
         }
     }
 
-    internal void PiiFound(IReadOnlyDictionary<string, int> found, bool blocked)
+    internal void PiiFound(IReadOnlyDictionary<string, int> found, bool blocked, bool response = false)
     {
+        var direction = new KeyValuePair<string, object?>("direction", response ? "response" : "request");
         foreach (var (type, count) in found)
         {
             var tag = new KeyValuePair<string, object?>("type", type);
-            _piiDetected.Add(count, tag);
+            _piiDetected.Add(count, tag, direction);
             if (!blocked)
             {
-                _dataMasked.Add(count, tag);
+                _dataMasked.Add(count, tag, direction);
             }
         }
     }
