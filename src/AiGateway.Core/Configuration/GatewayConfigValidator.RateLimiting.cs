@@ -109,7 +109,10 @@ public static partial class GatewayConfigValidator
         switch (entry.Requests, entry.Tokens)
         {
             case (null, null):
-                ok &= context.Require($"{path}.requests", "one of 'requests' or 'tokens' is required: how many are allowed per unit");
+                // A value that could not be read was reported where it stands.
+                ok = context.HasErrorAt($"{path}.tokens")
+                    ? false
+                    : context.Require($"{path}.requests", "one of 'requests' or 'tokens' is required: how many are allowed per unit");
                 break;
             case ({ }, { }):
                 ok = context.Error($"{path}.tokens", "a limit counts either requests or tokens; split it into two limits");
