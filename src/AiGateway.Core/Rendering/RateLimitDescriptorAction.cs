@@ -7,7 +7,7 @@ namespace AiGateway.Core.Rendering;
 /// produces it and the key the rate-limit service's tree matches. Both renderers build from the same list, so the
 /// Envoy side and the service side cannot drift apart.
 /// </summary>
-/// <param name="Kind">The subject kind, or null for the limit's name (a generic_key) and the model (a request header).</param>
+/// <param name="Kind">The Envoy action: a generic_key for the limit's name, a request header for a header subject and the model.</param>
 /// <param name="Key">The descriptor entry's key.</param>
 /// <param name="Value">The fixed value (the limit's name), the header name, or the metadata namespace.</param>
 /// <param name="Path">Metadata keys under the namespace.</param>
