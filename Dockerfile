@@ -1,5 +1,5 @@
 # Builds the gateway's two images from one source tree:
-#   docker build --target aigw -t aigateway/aigw .            (aigw: serve extproc, validate, ...)
+#   docker build --target aigw -t aigateway/aigw .            (aigw: serve extproc, serve ratelimit, validate, ...)
 #   docker build --target mock-provider -t aigateway/mock .   (OpenAI-compatible mock LLM for trials)
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
@@ -11,7 +11,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS aigw
 WORKDIR /app
 COPY --from=build /out/aigw .
 USER app
-EXPOSE 50051 9090
+EXPOSE 50051 9090 8081 6070
 ENTRYPOINT ["/app/aigw"]
 CMD ["serve", "extproc", "--config", "/etc/aigw/gateway.yaml", "--listen", "0.0.0.0:50051", "--admin", "0.0.0.0:9090"]
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the gateway from local binaries, without Docker: the mock provider, `aigw serve extproc` and
-# Envoy in front. Uses a local `envoy` binary (1.37+) when there is one; otherwise the Envoy
-# stand-in from our test harness serves the same envoy/envoy.yaml.
+# Runs the gateway from local binaries, without Docker: the mock provider, `aigw serve extproc`,
+# `aigw serve ratelimit` (counters in memory; docker-compose uses Redis) and Envoy in front. Uses a
+# local `envoy` binary (1.37+) when there is one; otherwise the Envoy stand-in from our test harness
+# serves the same envoy/envoy.yaml.
 #   ./run-local.sh            then: curl localhost:8080/v1/models
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,6 +11,8 @@ LISTEN_PORT=${LISTEN_PORT:-8080}
 MOCK_PORT=${MOCK_PORT:-18080}
 EXTPROC_PORT=${EXTPROC_PORT:-50051}
 ADMIN_PORT=${ADMIN_PORT:-9090}
+RATELIMIT_PORT=${RATELIMIT_PORT:-18081}
+RATELIMIT_ADMIN_PORT=${RATELIMIT_ADMIN_PORT:-16070}
 out=$(mktemp -d)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$out"; }
@@ -25,11 +28,15 @@ pids+=($!)
 dotnet "$out/aigw/aigw.dll" serve extproc --config envoy/gateway.yaml \
   --listen "127.0.0.1:${EXTPROC_PORT}" --admin "127.0.0.1:${ADMIN_PORT}" &
 pids+=($!)
+dotnet "$out/aigw/aigw.dll" serve ratelimit --config envoy/ratelimit \
+  --listen "127.0.0.1:${RATELIMIT_PORT}" --admin "127.0.0.1:${RATELIMIT_ADMIN_PORT}" &
+pids+=($!)
 
 if command -v envoy >/dev/null 2>&1; then
   # Point the compose service names of envoy.yaml at the local processes.
   sed -e "s/address: extproc, port_value: 50051/address: 127.0.0.1, port_value: ${EXTPROC_PORT}/" \
       -e "s/address: mock-provider, port_value: 8080/address: 127.0.0.1, port_value: ${MOCK_PORT}/" \
+      -e "s/address: ratelimit, port_value: 8081/address: 127.0.0.1, port_value: ${RATELIMIT_PORT}/" \
       -e "s/port_value: 8080 }/port_value: ${LISTEN_PORT} }/" \
       envoy/envoy.yaml > "$out/envoy.yaml"
   envoy -c "$out/envoy.yaml" --log-level warn &
@@ -38,7 +45,8 @@ else
   echo "no envoy binary on PATH: using the Envoy stand-in from the test harness"
   dotnet build -c Release -v q -nologo tools/AiGateway.EnvoyStandIn/AiGateway.EnvoyStandIn.csproj -o "$out/standin" >/dev/null
   dotnet "$out/standin/AiGateway.EnvoyStandIn.dll" --config envoy/envoy.yaml --port "${LISTEN_PORT}" \
-    --override "extproc:50051=127.0.0.1:${EXTPROC_PORT}" --override "mock-provider:8080=127.0.0.1:${MOCK_PORT}" &
+    --override "extproc:50051=127.0.0.1:${EXTPROC_PORT}" --override "mock-provider:8080=127.0.0.1:${MOCK_PORT}" \
+    --override "ratelimit:8081=127.0.0.1:${RATELIMIT_PORT}" &
   pids+=($!)
 fi
 

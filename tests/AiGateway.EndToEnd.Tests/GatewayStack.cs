@@ -14,7 +14,8 @@ namespace AiGateway.EndToEnd.Tests;
 
 /// <summary>
 /// The whole gateway on loopback: the Envoy stand-in running the shipped envoy/envoy.yaml, our extproc
-/// with the shipped envoy/gateway.yaml, and the mock provider in place of the `mock-provider` container.
+/// with the shipped envoy/gateway.yaml, our rate-limit service with the shipped envoy/ratelimit config, and the
+/// mock provider in place of the `mock-provider` container.
 /// </summary>
 public sealed class GatewayStack : IAsyncDisposable
 {
@@ -28,14 +29,18 @@ public sealed class GatewayStack : IAsyncDisposable
     public const string BedrockSecretKey = "e2e/bedrock/secret";
     public const string GatewayKey = "gw-client-key-never-forwarded";
 
-    private GatewayStack(MockProviderServer provider, ExtProcTestServer extProc, EnvoyHarness.EnvoyHarness envoy)
+    private GatewayStack(MockProviderServer provider, ExtProcTestServer extProc, RateLimitTestServer? rateLimit, EnvoyHarness.EnvoyHarness envoy)
     {
         Provider = provider;
         ExtProc = extProc;
+        RateLimit = rateLimit;
         Envoy = envoy;
     }
 
     public MockProviderServer Provider { get; }
+
+    /// <summary>The rate-limit service; null when the gateway.yaml has no <c>rate_limiting</c>.</summary>
+    public RateLimitTestServer? RateLimit { get; }
 
     public ExtProcTestServer ExtProc { get; }
 
@@ -46,7 +51,8 @@ public sealed class GatewayStack : IAsyncDisposable
     /// <param name="configureExtProc">Service overrides for extproc.</param>
     /// <param name="watsonxApiKey">The IBM Cloud API key extproc is given; the mock IAM accepts only <see cref="WatsonxKey"/>.</param>
     /// <param name="providerTime">The mock provider's clock (token expiry), when it must differ from extproc's.</param>
-    public static async Task<GatewayStack> StartAsync(Action<IServiceCollection>? configureExtProc = null, string watsonxApiKey = WatsonxKey, TimeProvider? providerTime = null)
+    /// <param name="rateLimitTime">The rate-limit service's clock (its windows).</param>
+    public static async Task<GatewayStack> StartAsync(Action<IServiceCollection>? configureExtProc = null, string watsonxApiKey = WatsonxKey, TimeProvider? providerTime = null, TimeProvider? rateLimitTime = null)
     {
         // The mock rejects a request without its provider's key, so every test also proves key injection.
         var provider = await MockProviderServer.StartAsync(new MockProviderOptions
@@ -74,6 +80,7 @@ public sealed class GatewayStack : IAsyncDisposable
                 configureExtProc?.Invoke(services);
             },
             environment: new Dictionary<string, string> { ["OPENAI_API_KEY"] = OpenAiKey, ["VLLM_API_KEY"] = VllmKey, ["AZURE_OPENAI_API_KEY"] = AzureKey, ["ANTHROPIC_API_KEY"] = AnthropicKey, ["WATSONX_API_KEY"] = watsonxApiKey, ["GEMINI_API_KEY"] = GeminiKey, ["AWS_ACCESS_KEY_ID"] = BedrockAccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = BedrockSecretKey });
+        var rateLimit = await RateLimitTestServer.StartAsync(FixtureFiles.InRepository("envoy/ratelimit"), rateLimitTime ?? TimeProvider.System);
         var envoy = await EnvoyHarness.EnvoyHarness.StartAsync(new EnvoyHarnessOptions
         {
             EnvoyYamlPath = FixtureFiles.InRepository("envoy/envoy.yaml"),
@@ -81,9 +88,10 @@ public sealed class GatewayStack : IAsyncDisposable
             {
                 ["extproc:50051"] = extProc.Address,
                 ["mock-provider:8080"] = $"127.0.0.1:{provider.Port}",
+                ["ratelimit:8081"] = rateLimit.Address,
             },
         });
-        return new GatewayStack(provider, extProc, envoy);
+        return new GatewayStack(provider, extProc, rateLimit, envoy);
     }
 
     /// <summary>
@@ -119,13 +127,15 @@ public sealed class GatewayStack : IAsyncDisposable
     /// <summary>
     /// The stack over a test-only gateway.yaml instead of the shipped sample: its envoy.yaml is rendered on the
     /// fly, <paramref name="environment"/> (which may use the started mock's addresses) fills its <c>${VARS}</c>,
-    /// and when the mock serves HTTPS the gateway's token requests trust its certificate.
+    /// and when the mock serves HTTPS the gateway's token requests trust its certificate. With <c>rate_limiting</c>, the
+    /// rate-limit service runs the config <c>aigw render ratelimit</c> makes of it, on <paramref name="rateLimitTime"/>.
     /// </summary>
     public static async Task<GatewayStack> StartAsync(
         string gatewayYamlPath,
         MockProviderOptions providerOptions,
         Func<MockProviderServer, IReadOnlyDictionary<string, string>> environment,
-        Action<IServiceCollection>? configureExtProc = null)
+        Action<IServiceCollection>? configureExtProc = null,
+        TimeProvider? rateLimitTime = null)
     {
         var provider = await MockProviderServer.StartAsync(providerOptions);
         var variables = environment(provider);
@@ -139,8 +149,20 @@ public sealed class GatewayStack : IAsyncDisposable
             throw new InvalidOperationException("test gateway.yaml is invalid:\n" + string.Join('\n', loaded.Findings));
         }
 
-        var envoyYaml = Path.Combine(Directory.CreateTempSubdirectory("aigw-e2e-").FullName, "envoy.yaml");
+        var directory = Directory.CreateTempSubdirectory("aigw-e2e-").FullName;
+        var envoyYaml = Path.Combine(directory, "envoy.yaml");
         await File.WriteAllTextAsync(envoyYaml, AiGateway.Core.Rendering.EnvoyBootstrapRenderer.Render(loaded.Snapshot!, new AiGateway.Core.Rendering.EnvoyRenderOptions()));
+        RateLimitTestServer? rateLimit = null;
+        var addresses = new Dictionary<string, string> { ["mock-provider:8080"] = $"127.0.0.1:{provider.Port}" };
+        if (loaded.Snapshot!.RateLimiting is { } rateLimiting)
+        {
+            var rateLimitConfig = Path.Combine(directory, "ratelimit", "config.yaml");
+            Directory.CreateDirectory(Path.GetDirectoryName(rateLimitConfig)!);
+            await File.WriteAllTextAsync(rateLimitConfig, AiGateway.Core.Rendering.RateLimitServiceConfigRenderer.Render(rateLimiting));
+            rateLimit = await RateLimitTestServer.StartAsync(Path.GetDirectoryName(rateLimitConfig)!, rateLimitTime ?? TimeProvider.System);
+            addresses[$"{rateLimiting.ServiceHost}:{rateLimiting.ServicePort}"] = rateLimit.Address;
+        }
+
         var extProc = await ExtProcTestServer.StartAsync(
             gatewayYamlPath,
             services =>
@@ -153,16 +175,13 @@ public sealed class GatewayStack : IAsyncDisposable
                 configureExtProc?.Invoke(services);
             },
             environment: variables);
+        addresses["extproc:50051"] = extProc.Address;
         var envoy = await EnvoyHarness.EnvoyHarness.StartAsync(new EnvoyHarnessOptions
         {
             EnvoyYamlPath = envoyYaml,
-            AddressOverrides = new Dictionary<string, string>
-            {
-                ["extproc:50051"] = extProc.Address,
-                ["mock-provider:8080"] = $"127.0.0.1:{provider.Port}",
-            },
+            AddressOverrides = addresses,
         });
-        return new GatewayStack(provider, extProc, envoy);
+        return new GatewayStack(provider, extProc, rateLimit, envoy);
     }
 
     /// <summary>The harness's record of the only request so far, once it is complete (the client may see the last byte first).</summary>
@@ -200,6 +219,11 @@ public sealed class GatewayStack : IAsyncDisposable
     {
         await Envoy.DisposeAsync();
         await ExtProc.DisposeAsync();
+        if (RateLimit is not null)
+        {
+            await RateLimit.DisposeAsync();
+        }
+
         await Provider.DisposeAsync();
     }
 }

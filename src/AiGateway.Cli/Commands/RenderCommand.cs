@@ -4,7 +4,11 @@ using AiGateway.ExtProc.Hosting;
 
 namespace AiGateway.Cli.Commands;
 
-/// <summary><c>aigw render envoy --config gateway.yaml [-o envoy.yaml]</c>: the Envoy bootstrap for a gateway.yaml.</summary>
+/// <summary>
+/// <c>aigw render envoy --config gateway.yaml [-o envoy.yaml]</c>: the Envoy bootstrap for a gateway.yaml;
+/// <c>aigw render ratelimit --config gateway.yaml [-o DIR/config.yaml]</c>: the rate-limit service's YAML for its
+/// <c>rate_limiting</c> section, so Envoy's descriptors and the service's limits come from one file.
+/// </summary>
 internal static class RenderCommand
 {
     public static Command Build(TextWriter output, TextWriter error)
@@ -58,6 +62,49 @@ internal static class RenderCommand
 
             return 0;
         });
-        return new Command("render", "Render configuration for other components from gateway.yaml.") { envoy };
+        return new Command("render", "Render configuration for other components from gateway.yaml.") { envoy, BuildRateLimit(output, error) };
+    }
+
+    private static Command BuildRateLimit(TextWriter output, TextWriter error)
+    {
+        var config = CommonOptions.Config();
+        var outputPath = new Option<FileInfo?>("--output", "-o") { Description = "Write here (e.g. envoy/ratelimit/config.yaml) instead of standard output." };
+        var command = new Command("ratelimit", "Render the rate-limit service's YAML (aigw serve ratelimit, envoyproxy/ratelimit) from rate_limiting.")
+        {
+            config, outputPath,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var result = await ExtProcServer.CreateLoader(TimeProvider.System).LoadFileAsync(parse.GetValue(config)!.FullName, cancellationToken).ConfigureAwait(false);
+            foreach (var finding in result.Findings)
+            {
+                await error.WriteLineAsync(finding.ToString()).ConfigureAwait(false);
+            }
+
+            if (!result.Succeeded)
+            {
+                return 1;
+            }
+
+            if (result.Snapshot.RateLimiting is not { } rateLimiting)
+            {
+                await error.WriteLineAsync($"{result.Snapshot.Source}: error: rate_limiting: is required to render the rate-limit service's configuration").ConfigureAwait(false);
+                return 1;
+            }
+
+            var yaml = RateLimitServiceConfigRenderer.Render(rateLimiting);
+            if (parse.GetValue(outputPath) is { } file)
+            {
+                file.Directory?.Create();
+                await File.WriteAllTextAsync(file.FullName, yaml, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await output.WriteAsync(yaml).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return command;
     }
 }

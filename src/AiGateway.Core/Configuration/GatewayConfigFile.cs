@@ -18,6 +18,9 @@ public sealed class GatewayConfigFile
     /// <summary><c>security.data_masking</c>; null when absent.</summary>
     public DataMaskingConfigFile? DataMasking { get; set; }
 
+    /// <summary><c>rate_limiting</c>; null when absent.</summary>
+    public RateLimitingConfigFile? RateLimiting { get; set; }
+
     /// <summary>1-based line of each YAML path that was read.</summary>
     public Dictionary<string, int> Lines { get; } = new(StringComparer.Ordinal);
 
@@ -218,4 +221,48 @@ public sealed class PiiPatternConfigFile
 
     /// <summary><c>replacement</c>: the mask text.</summary>
     public string? Replacement { get; set; }
+}
+
+/// <summary>The <c>rate_limiting</c> section: Envoy's rate-limit filter and the limits it asks <c>aigw serve ratelimit</c> about.</summary>
+public sealed class RateLimitingConfigFile
+{
+    /// <summary><c>service</c>: host:port of the rate-limit service.</summary>
+    public string? Service { get; set; }
+
+    /// <summary><c>domain</c>: the rate-limit domain.</summary>
+    public string? Domain { get; set; }
+
+    /// <summary><c>timeout</c>: how long Envoy waits for the service, e.g. <c>20ms</c>.</summary>
+    public string? Timeout { get; set; }
+
+    /// <summary><c>failure_mode_deny</c>: refuse requests when the service cannot answer.</summary>
+    public bool? FailureModeDeny { get; set; }
+
+    /// <summary><c>response_headers</c>: Envoy's <c>x-ratelimit-*</c> headers.</summary>
+    public bool? ResponseHeaders { get; set; }
+
+    /// <summary><c>limits</c>.</summary>
+    public List<RateLimitEntryConfigFile>? Limits { get; set; }
+}
+
+/// <summary>One entry of <c>rate_limiting.limits</c>.</summary>
+public sealed class RateLimitEntryConfigFile
+{
+    /// <summary><c>name</c>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary><c>per</c>: <c>header:&lt;name&gt;</c>, <c>remote_address</c>, <c>metadata:&lt;namespace&gt;:&lt;key&gt;</c> or <c>global</c>.</summary>
+    public string? Per { get; set; }
+
+    /// <summary><c>per_model</c>: a separate counter per requested model.</summary>
+    public bool? PerModel { get; set; }
+
+    /// <summary><c>requests</c> per unit.</summary>
+    public int? Requests { get; set; }
+
+    /// <summary><c>tokens</c> per unit.</summary>
+    public int? Tokens { get; set; }
+
+    /// <summary><c>unit</c>: second, minute, hour, day, week, month or year.</summary>
+    public string? Unit { get; set; }
 }

@@ -8,7 +8,7 @@ namespace AiGateway.Core.Configuration;
 public static class GatewayConfigFileReader
 {
     private static readonly FrozenDictionary<string, KeyKind> RootKeys = Keys(
-        supported: ["providers", "routing", "cost_management", "security"],
+        supported: ["providers", "routing", "cost_management", "security", "rate_limiting"],
         notYet: ["rbac", "roles", "users", "caching", "metrics", "tracing", "health_checks", "instana", "alerts", "circuit_breaker"]);
 
     private static readonly FrozenDictionary<string, KeyKind> ProviderKeys = Keys(
@@ -62,6 +62,9 @@ public static class GatewayConfigFileReader
                     break;
                 case "security":
                     file.DataMasking = DataMaskingReader.Read(nodes, "security", value);
+                    break;
+                case "rate_limiting":
+                    file.RateLimiting = RateLimitingReader.Read(nodes, "rate_limiting", value);
                     break;
             }
         });

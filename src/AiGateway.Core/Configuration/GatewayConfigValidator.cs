@@ -34,6 +34,7 @@ public static partial class GatewayConfigValidator
         var routing = ValidateRouting(context);
         var costs = ValidateCosts(context, providers);
         var masking = ValidateDataMasking(context);
+        var rateLimiting = ValidateRateLimiting(context);
 
         if (errors.Exists(e => e.Severity == ConfigSeverity.Error))
         {
@@ -41,7 +42,7 @@ public static partial class GatewayConfigValidator
         }
 
         var warnings = errors.Where(e => e.Severity == ConfigSeverity.Warning).ToImmutableArray();
-        return new GatewaySnapshot(file.FileName, providers, routing, warnings, loadedAt) { Costs = costs, DataMasking = masking };
+        return new GatewaySnapshot(file.FileName, providers, routing, warnings, loadedAt) { Costs = costs, DataMasking = masking, RateLimiting = rateLimiting };
     }
 
     private static ImmutableArray<ProviderDefinition> ValidateProviders(Context context, Func<ApiSchema, bool> isSupported)

@@ -43,6 +43,9 @@ public sealed class GatewaySnapshot
     /// <summary>PII masking of requests and, optionally, answers (<c>security.data_masking</c>); null when off.</summary>
     public DataMaskingSettings? DataMasking { get; init; }
 
+    /// <summary>Envoy's rate-limit filter and the limits of the rate-limit service (<c>rate_limiting</c>); null when off.</summary>
+    public RateLimitingSettings? RateLimiting { get; init; }
+
     /// <summary>Warnings found while loading (e.g. keys not supported yet).</summary>
     public ImmutableArray<ConfigError> Warnings { get; }
 

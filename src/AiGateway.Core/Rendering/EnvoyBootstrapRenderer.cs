@@ -7,7 +7,8 @@ namespace AiGateway.Core.Rendering;
 /// <summary>
 /// Renders the Envoy bootstrap (envoy/envoy.yaml) from gateway.yaml: one route per (model, first
 /// provider), one cluster per provider order with a priority per provider, the router-level and
-/// upstream-level ext_proc filters, and a retry policy from <c>routing</c>.
+/// upstream-level ext_proc filters, a retry policy from <c>routing</c>, and Envoy's rate-limit filter
+/// from <c>rate_limiting</c>.
 /// </summary>
 public static class EnvoyBootstrapRenderer
 {
@@ -132,6 +133,14 @@ public static class EnvoyBootstrapRenderer
                                   metadata_options:
                                     receiving_namespaces:
                                       untyped: [ai_gateway]
+
+            """);
+        if (snapshot.RateLimiting is { } rateLimiting)
+        {
+            RateLimitFilterRenderer.AppendFilter(y, rateLimiting);
+        }
+
+        y.Append("""
                               - name: envoy.filters.http.router
                                 typed_config:
                                   "@type": type.googleapis.com/envoy.extensions.filters.http.router.v3.Router
@@ -160,6 +169,11 @@ public static class EnvoyBootstrapRenderer
         y.Append(extProcPipe is not null
             ? Inv($"                    pipe: {{ path: {Scalar(extProcPipe)} }}\n")
             : Inv($"                    socket_address: {{ address: {Scalar(extProcHost)}, port_value: {extProcPort} }}\n"));
+        if (snapshot.RateLimiting is { } service)
+        {
+            RateLimitFilterRenderer.AppendCluster(y, service);
+        }
+
         y.Append("    # One cluster per provider order: priority 0 is the chosen provider, later priorities are the\n");
         y.Append("    # fallbacks Envoy's retries move to. The upstream-level processor runs once per attempt.\n");
         for (var c = 0; c < clusters.Count; c++)
@@ -343,11 +357,11 @@ public static class EnvoyBootstrapRenderer
         return (address[..colon], port);
     }
 
-    private static string Duration(TimeSpan span) =>
+    internal static string Duration(TimeSpan span) =>
         span.TotalMilliseconds % 1000 == 0 ? Inv($"{(long)span.TotalSeconds}s") : Inv($"{span.TotalSeconds:0.###}s");
 
     /// <summary>Quotes a YAML scalar when plain style could change its meaning.</summary>
-    private static string Scalar(string value)
+    internal static string Scalar(string value)
     {
         var plain = value.Length > 0
             && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':')
@@ -357,5 +371,5 @@ public static class EnvoyBootstrapRenderer
         return plain ? value : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
     }
 
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    internal static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

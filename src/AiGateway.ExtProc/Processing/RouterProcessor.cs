@@ -3,6 +3,8 @@ using System.Globalization;
 using AiGateway.Core.Configuration;
 using AiGateway.Core.Pii;
 using AiGateway.Core.Pricing;
+using AiGateway.Core.Schemas.Anthropic;
+using AiGateway.Core.Schemas.OpenAi;
 using AiGateway.Core.Tokens;
 using AiGateway.Core.Translation;
 using AiGateway.Core.Upstreams;
@@ -40,6 +42,16 @@ internal sealed class RouterProcessor(
     public const string ProviderHeader = "x-ai-gateway-provider";
     public const string PreferProviderHeader = "x-ai-gateway-prefer-provider";
     public const string ProviderUsedHeader = "x-provider-used";
+
+    private static readonly ClientError GatewayRateLimited = new(
+        429,
+        "Rate limit exceeded: the gateway's rate limits allow no more requests or tokens for this caller in the current window; the x-ratelimit-reset header says in how many seconds it resets.",
+        OpenAiErrorWriter.TypeFor(429),
+        null,
+        "rate_limit_exceeded");
+
+    private static readonly byte[] GatewayRateLimitedOpenAi = OpenAiErrorWriter.ToBytes(GatewayRateLimited);
+    private static readonly byte[] GatewayRateLimitedAnthropic = AnthropicErrorWriter.ToBytes(GatewayRateLimited);
     public const string AnthropicBetaHeader = "anthropic-beta";
     public const string CostHeader = "x-ai-gateway-cost";
     private const string GatewayHeaderPrefix = "x-ai-gateway-";
@@ -229,6 +241,11 @@ internal sealed class RouterProcessor(
         _responseTranslator = CreateResponseTranslator(state, provider);
         _responseTranslator.OnResponseHeaders(name => HeaderMapReader.Get(headers.Headers, name));
         var decision = _responseTranslator.OnHeaders(_status, contentType, headers.EndOfStream);
+        if (provider is null && _status == 429 && headers.EndOfStream && HeaderMapReader.Get(headers.Headers, "x-envoy-ratelimited") == "true")
+        {
+            // Envoy's rate-limit filter refused the request (gateway.yaml rate_limiting): the gateway's limit, not a provider's.
+            decision = decision with { ReplacementBody = _anthropicErrors ? GatewayRateLimitedAnthropic : GatewayRateLimitedOpenAi };
+        }
 
         var mutation = new MutationBuilder();
         if (state is not null)

@@ -116,4 +116,95 @@ public sealed class EnvoyBootstrapRendererTests
         Assert.Equal("120s", Scalar(route, "route", "retry_policy", "per_try_idle_timeout"));
         Assert.Equal("300s", Scalar(root, "static_resources", "listeners", 0, "filter_chains", 0, "filters", 0, "typed_config", "stream_idle_timeout"));
     }
+
+    [Fact]
+    public void Puts_the_rate_limit_filter_after_the_router_level_ext_proc_and_before_the_router()
+    {
+        var snapshot = Load(FixtureFiles.Text("Rendering", "rate-limits.gateway.yaml"));
+
+        var root = Parse(EnvoyBootstrapRenderer.Render(snapshot, new EnvoyRenderOptions()));
+
+        var filters = Seq(HttpConnectionManager(root), "http_filters");
+        Assert.Equal(["envoy.filters.http.ext_proc", "envoy.filters.http.ratelimit", "envoy.filters.http.router"], filters.Select(f => Scalar(f, "name")));
+        var config = Node(filters[1], "typed_config");
+        Assert.Equal("type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit", Scalar(config, "@type"));
+        Assert.Equal("team-gateway", Scalar(config, "domain"));
+        Assert.Equal("0.05s", Scalar(config, "timeout"));
+        Assert.Equal("true", Scalar(config, "failure_mode_deny"));
+        Assert.Equal("OFF", Scalar(config, "enable_x_ratelimit_headers"));
+        Assert.Equal("aigw_ratelimit", Scalar(config, "rate_limit_service", "grpc_service", "envoy_grpc", "cluster_name"));
+        Assert.Equal("V3", Scalar(config, "rate_limit_service", "transport_api_version"));
+    }
+
+    [Fact]
+    public void Renders_the_rate_limit_service_cluster_with_http2_at_the_configured_address()
+    {
+        var snapshot = Load(FixtureFiles.Text("Rendering", "rate-limits.gateway.yaml"));
+
+        var root = Parse(EnvoyBootstrapRenderer.Render(snapshot, new EnvoyRenderOptions()));
+
+        var cluster = Seq(root, "static_resources", "clusters").Single(c => Scalar(c, "name") == "aigw_ratelimit");
+        Assert.NotNull(Node(cluster, "typed_extension_protocol_options", "envoy.extensions.upstreams.http.v3.HttpProtocolOptions", "explicit_http_config", "http2_protocol_options"));
+        var address = Node(cluster, "load_assignment", "endpoints", 0, "lb_endpoints", 0, "endpoint", "address", "socket_address");
+        Assert.Equal(("limits.internal", "9091"), (Scalar(address, "address"), Scalar(address, "port_value")));
+    }
+
+    [Fact]
+    public void A_request_limit_is_one_entry_and_a_token_limit_a_check_and_a_stream_done_charge_with_the_same_descriptor()
+    {
+        var snapshot = Load(FixtureFiles.Text("Rendering", "rate-limits.gateway.yaml"));
+
+        var root = Parse(EnvoyBootstrapRenderer.Render(snapshot, new EnvoyRenderOptions()));
+
+        var entries = Seq(HttpConnectionManager(root), "http_filters", 1, "typed_config", "rate_limits");
+        Assert.Equal(
+            [
+                "limit=requests-per-user x-user-id=<x-user-id> | - | False",
+                "limit=tokens-per-user-and-model x-user-id=<x-user-id> model=<x-ai-gateway-model> | number 0 | False",
+                "limit=tokens-per-user-and-model x-user-id=<x-user-id> model=<x-ai-gateway-model> | format %DYNAMIC_METADATA(ai_gateway:total_tokens)% | True",
+                "limit=requests-per-address remote_address | - | False",
+                "limit=tokens-per-tenant tenant=<envoy.filters.http.jwt_authn:payload.tenant> | number 0 | False",
+                "limit=tokens-per-tenant tenant=<envoy.filters.http.jwt_authn:payload.tenant> | format %DYNAMIC_METADATA(ai_gateway:total_tokens)% | True",
+                "limit=tokens-per-model model=<x-ai-gateway-model> | number 0 | False",
+                "limit=tokens-per-model model=<x-ai-gateway-model> | format %DYNAMIC_METADATA(ai_gateway:total_tokens)% | True",
+                "limit=everything | - | False",
+            ],
+            entries.Select(Describe));
+    }
+
+    [Fact]
+    public void Renders_no_rate_limit_filter_or_cluster_without_rate_limiting()
+    {
+        var snapshot = Load(FixtureFiles.Text("Rendering", "seed-fallback.gateway.yaml"));
+
+        var yaml = EnvoyBootstrapRenderer.Render(snapshot, new EnvoyRenderOptions());
+
+        Assert.DoesNotContain("ratelimit", yaml, StringComparison.Ordinal);
+    }
+
+    private static YamlNode HttpConnectionManager(YamlNode root) =>
+        Node(root, "static_resources", "listeners", 0, "filter_chains", 0, "filters", 0, "typed_config");
+
+    /// <summary>One rate_limits entry as "key=value ... | addend | stream done", with placeholders for request values.</summary>
+    private static string Describe(YamlNode entry)
+    {
+        var actions = Seq(entry, "actions").Select(a =>
+        {
+            var (kind, body) = ((YamlMappingNode)a).Children.Single();
+            return ((YamlScalarNode)kind).Value switch
+            {
+                "generic_key" => $"{Scalar(body, "descriptor_key")}={Scalar(body, "descriptor_value")}",
+                "request_headers" => $"{Scalar(body, "descriptor_key")}=<{Scalar(body, "header_name")}>",
+                "remote_address" => "remote_address",
+                "metadata" => $"{Scalar(body, "descriptor_key")}=<{Scalar(body, "metadata_key", "key")}:{string.Join('.', Seq(body, "metadata_key", "path").Select(p => Scalar(p, "key")))}>",
+                var other => other!,
+            };
+        });
+        var map = (YamlMappingNode)entry;
+        var addend = map.Children.TryGetValue(new YamlScalarNode("hits_addend"), out var hits)
+            ? string.Join(' ', ((YamlMappingNode)hits).Children.Select(c => $"{c.Key} {c.Value}"))
+            : "-";
+        var done = map.Children.TryGetValue(new YamlScalarNode("apply_on_stream_done"), out var flag) ? ((YamlScalarNode)flag).Value : "False";
+        return $"{string.Join(' ', actions)} | {addend} | {(done == "true" ? "True" : "False")}";
+    }
 }

@@ -67,7 +67,7 @@ public sealed class DockerComposeTests
     public void Every_provider_endpoint_in_envoy_yaml_is_a_compose_service_listening_on_that_port()
     {
         var endpoints = ((YamlSequenceNode)Node(Envoy, "static_resources", "clusters")).Children
-            .Where(c => Scalar(c, "name") != "aigw_extproc")
+            .Where(c => Scalar(c, "name") is not "aigw_extproc" and not "aigw_ratelimit")
             .SelectMany(c => ((YamlSequenceNode)Node(c, "load_assignment", "endpoints")).Children)
             .SelectMany(p => ((YamlSequenceNode)Node(p, "lb_endpoints")).Children)
             .Select(e => Node(e, "endpoint", "address", "socket_address"))
@@ -85,11 +85,56 @@ public sealed class DockerComposeTests
     }
 
     [Fact]
+    public void The_ratelimit_cluster_points_at_the_ratelimit_service_and_its_listen_port()
+    {
+        var cluster = ((YamlSequenceNode)Node(Envoy, "static_resources", "clusters")).Children.Single(c => Scalar(c, "name") == "aigw_ratelimit");
+        var address = Node(cluster, "load_assignment", "endpoints", 0, "lb_endpoints", 0, "endpoint", "address", "socket_address");
+        var command = List(Service("ratelimit"), "command");
+        var listen = command[command.IndexOf("--listen") + 1];
+
+        Assert.Equal(["serve", "ratelimit"], command.Take(2));
+        Assert.Equal("ratelimit", Scalar(address, "address"));
+        Assert.Equal("0.0.0.0:" + Scalar(address, "port_value"), listen);
+    }
+
+    [Fact]
+    public void Ratelimit_reads_the_mounted_config_rendered_from_gateway_yaml()
+    {
+        var ratelimit = Service("ratelimit");
+        var command = List(ratelimit, "command");
+        var configPath = command[command.IndexOf("--config") + 1];
+
+        Assert.Contains($"./envoy/ratelimit:{configPath}:ro", List(ratelimit, "volumes"));
+        Assert.True(File.Exists(FixtureFiles.InRepository("envoy/ratelimit/config.yaml")));
+    }
+
+    [Fact]
+    public void Ratelimit_counts_in_the_official_redis_image()
+    {
+        var command = List(Service("ratelimit"), "command");
+        var redis = new Uri(command[command.IndexOf("--redis") + 1]);
+
+        Assert.Equal("redis", redis.Scheme);
+        Assert.True(ServiceExists(redis.Host), $"{redis.Host} is not a compose service");
+        Assert.Matches(@"^redis:[0-9][0-9.]*(-alpine)?$", Scalar(Service(redis.Host), "image"));
+        Assert.Equal(6379, redis.Port);
+        Assert.Contains(redis.Host, List(Service("ratelimit"), "depends_on"));
+    }
+
+    [Fact]
+    public void Envoy_starts_after_every_service_its_clusters_reach()
+    {
+        var dependsOn = List(Service("envoy"), "depends_on");
+
+        Assert.Equal(["extproc", "ratelimit", "mock-provider"], dependsOn);
+    }
+
+    [Fact]
     public void The_dockerfile_has_the_targets_compose_builds()
     {
         var dockerfile = File.ReadAllText(FixtureFiles.InRepository("Dockerfile"));
 
-        foreach (var name in new[] { "extproc", "mock-provider" })
+        foreach (var name in new[] { "extproc", "ratelimit", "mock-provider" })
         {
             var target = Scalar(Node(Service(name), "build"), "target");
             Assert.Contains($" AS {target}\n", dockerfile, StringComparison.Ordinal);

@@ -24,7 +24,7 @@ public sealed class ShippedEnvoyYamlTests
         var listener = bootstrap.Listener;
         Assert.Equal(8080, listener.Port);
         Assert.Equal(8388608, listener.BufferLimitBytes);
-        Assert.Equal(["envoy.filters.http.ext_proc", "envoy.filters.http.router"], listener.ConnectionManager.HttpFilters.Select(f => f.Name));
+        Assert.Equal(["envoy.filters.http.ext_proc", "envoy.filters.http.ratelimit", "envoy.filters.http.router"], listener.ConnectionManager.HttpFilters.Select(f => f.Name));
         var routerLevel = ExtProcConfigReader.Read(listener.ConnectionManager.HttpFilters[0].TypedConfig, "router-level");
         Assert.Equal("aigw_extproc", routerLevel.ClusterName);
         Assert.True(routerLevel.AllowModeOverride);

@@ -215,6 +215,36 @@ public sealed class RouterProcessorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Says_the_gateways_rate_limit_refused_a_request_envoys_rate_limit_filter_answered_with_429()
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+        await stream.SendAsync(RequestBody("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hi"}]}"""));
+
+        // The rate-limit filter after this one answered OVER_LIMIT: a local reply without a body.
+        var reply = await stream.SendAsync(ResponseHeaders(429, null, true, ("x-envoy-ratelimited", "true"), ("x-ratelimit-remaining", "0")));
+
+        var response = reply.ResponseHeaders.Response;
+        Assert.Equal(CommonResponse.Types.ResponseStatus.ContinueAndReplace, response.Status);
+        Assert.Equal(
+            """{"error":{"message":"Rate limit exceeded: the gateway's rate limits allow no more requests or tokens for this caller in the current window; the x-ratelimit-reset header says in how many seconds it resets.","type":"rate_limit_error","param":null,"code":"rate_limit_exceeded"}}""",
+            response.BodyMutation.Body.ToStringUtf8());
+        Assert.Equal("application/json", SetValue(response.HeaderMutation, "content-type"));
+        Assert.Null(SetValue(response.HeaderMutation, "x-provider-used"));
+    }
+
+    [Fact]
+    public async Task Keeps_the_upstream_wording_for_a_429_envoys_rate_limit_filter_did_not_send()
+    {
+        using var stream = _server.Open();
+        await stream.SendAsync(RequestHeaders("POST", "/v1/chat/completions"));
+
+        var reply = await stream.SendAsync(ResponseHeaders(429, null, true));
+
+        Assert.Contains("The upstream returned HTTP 429.", reply.ResponseHeaders.Response.BodyMutation.Body.ToStringUtf8(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Reads_usage_from_a_json_response_and_leaves_the_body_alone()
     {
         using var stream = _server.Open();
