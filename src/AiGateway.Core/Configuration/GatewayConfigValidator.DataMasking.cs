@@ -101,7 +101,7 @@ public static partial class GatewayConfigValidator
         }
 
         var tenantHeader = masking.TenantHeader ?? DataMaskingSettings.DefaultTenantHeader;
-        if (!HeaderNamePattern().IsMatch(tenantHeader))
+        if (!TenantHeaderPattern().IsMatch(tenantHeader))
         {
             context.Error($"{MaskingPath}.tenant_header", $"'{tenantHeader}' is not an HTTP header name; expected e.g. x-tenant-id");
         }
@@ -111,7 +111,7 @@ public static partial class GatewayConfigValidator
     }
 
     [GeneratedRegex("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", RegexOptions.CultureInvariant)]
-    private static partial Regex HeaderNamePattern();
+    private static partial Regex TenantHeaderPattern();
 
     private static bool TryParseMode(string name, out PiiMode mode)
     {

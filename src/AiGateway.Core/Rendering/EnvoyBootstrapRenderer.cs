@@ -77,9 +77,14 @@ public static class EnvoyBootstrapRenderer
                               virtual_hosts:
                                 - name: ai_gateway
                                   domains: ["*"]
-                                  routes:
 
             """);
+        if (snapshot.RateLimiting is { } perRoute)
+        {
+            RateLimitFilterRenderer.AppendPerRouteConfig(y, perRoute);
+        }
+
+        y.Append("                      routes:\n");
         for (var i = 0; i < routes.Count; i++)
         {
             var (model, first, cluster) = routes[i];

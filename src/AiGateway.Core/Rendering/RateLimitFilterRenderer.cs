@@ -6,11 +6,18 @@ namespace AiGateway.Core.Rendering;
 
 /// <summary>
 /// The Envoy side of <c>rate_limiting</c>: the <c>envoy.filters.http.ratelimit</c> filter (after the router-level
-/// ext_proc, so the routing header and extproc's metadata are visible; before the router) with filter-level
-/// <c>rate_limits</c> (Envoy 1.36+), and the rate-limit service's HTTP/2 cluster. Token limits are a pair of entries
-/// with one descriptor (envoy-protocol.md §3.5): checked with <c>hits_addend: 0</c> when the request arrives, charged
-/// with the response's <c>ai_gateway:total_tokens</c> when the stream is done.
+/// ext_proc, so the routing header and extproc's metadata are visible; before the router), its <c>rate_limits</c> in
+/// the virtual host's <c>typed_per_filter_config</c> (<c>RateLimitPerRoute</c>, Envoy 1.33+), and the rate-limit
+/// service's HTTP/2 cluster. Token limits are a pair of entries with one descriptor (envoy-protocol.md §3.5): checked
+/// with <c>hits_addend: 0</c> when the request arrives, charged with the response's <c>ai_gateway:total_tokens</c>
+/// when the stream is done.
 /// </summary>
+/// <remarks>
+/// Why per-route and not the filter-level <c>rate_limits</c> (1.36): Envoy's filter passes the stream-done phase to
+/// per-route rate limits, while the source we could read evaluates filter-level ones without it, which would send the
+/// request-time entries again at stream end and never the charge. Per-route rate limits are the path where both
+/// <c>hits_addend</c> and <c>apply_on_stream_done</c> are known to work.
+/// </remarks>
 internal static class RateLimitFilterRenderer
 {
     /// <summary>The cluster Envoy reaches the rate-limit service through.</summary>
@@ -31,24 +38,34 @@ internal static class RateLimitFilterRenderer
         y.Append("                        grpc_service:\n");
         y.Append(Inv($"                          envoy_grpc: {{ cluster_name: {ClusterName} }}\n"));
         y.Append("                        transport_api_version: V3\n");
-        y.Append("                      rate_limits:\n");
+    }
+
+    /// <summary>The virtual host's <c>typed_per_filter_config</c> holding every rate-limit entry.</summary>
+    public static void AppendPerRouteConfig(StringBuilder y, RateLimitingSettings settings)
+    {
+        y.Append("                      # Rate-limit entries for every route of this host (RateLimitPerRoute: hits_addend and\n");
+        y.Append("                      # apply_on_stream_done are honoured here); the filter itself is in http_filters below.\n");
+        y.Append("                      typed_per_filter_config:\n");
+        y.Append("                        envoy.filters.http.ratelimit:\n");
+        y.Append("                          \"@type\": type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute\n");
+        y.Append("                          rate_limits:\n");
         foreach (var limit in settings.Limits)
         {
             var actions = RateLimitDescriptorAction.For(limit);
             if (limit.Kind == RateLimitKind.Requests)
             {
-                y.Append(Inv($"                        # {limit.Name}: {limit.Amount} requests per {limit.Unit}{Whom(limit)}\n"));
+                y.Append(Inv($"                            # {limit.Name}: {limit.Amount} requests per {limit.Unit}{Whom(limit)}\n"));
                 AppendEntry(y, actions);
             }
             else
             {
-                y.Append(Inv($"                        # {limit.Name}: {limit.Amount} tokens per {limit.Unit}{Whom(limit)}; checked when the request\n"));
-                y.Append("                        # arrives (adds 0), charged with the response's total tokens when the stream is done\n");
+                y.Append(Inv($"                            # {limit.Name}: {limit.Amount} tokens per {limit.Unit}{Whom(limit)}; checked when the request\n"));
+                y.Append("                            # arrives (adds 0), charged with the response's total tokens when the stream is done\n");
                 AppendEntry(y, actions);
-                y.Append("                          hits_addend: { number: 0 }\n");
+                y.Append("                              hits_addend: { number: 0 }\n");
                 AppendEntry(y, actions);
-                y.Append(Inv($"                          hits_addend: {{ format: {Scalar(RateLimitingSettings.TotalTokensMetadata)} }}\n"));
-                y.Append("                          apply_on_stream_done: true\n");
+                y.Append(Inv($"                              hits_addend: {{ format: {Scalar(RateLimitingSettings.TotalTokensMetadata)} }}\n"));
+                y.Append("                              apply_on_stream_done: true\n");
             }
         }
     }
@@ -88,10 +105,10 @@ internal static class RateLimitFilterRenderer
 
     private static void AppendEntry(StringBuilder y, IReadOnlyList<RateLimitDescriptorAction> actions)
     {
-        y.Append("                        - actions:\n");
+        y.Append("                            - actions:\n");
         foreach (var action in actions)
         {
-            y.Append("                            - ");
+            y.Append("                                - ");
             y.Append(action.Kind switch
             {
                 RateLimitDescriptorActionKind.GenericKey => Inv($"generic_key: {{ descriptor_key: {Scalar(action.Key)}, descriptor_value: {Scalar(action.Value)} }}"),
