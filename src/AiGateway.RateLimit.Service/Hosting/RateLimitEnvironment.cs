@@ -6,7 +6,7 @@ namespace AiGateway.RateLimit.Service.Hosting;
 /// <summary>
 /// Reads the reference service's environment settings, so a deployment that set them for the Go service keeps its
 /// behaviour: SHADOW_MODE, NEAR_LIMIT_RATIO, CACHE_KEY_PREFIX, EXPIRATION_JITTER_MAX_SECONDS, LOCAL_CACHE_SIZE_IN_BYTES,
-/// MERGE_DOMAIN_CONFIG, LIMIT_RESPONSE_HEADERS_ENABLED, LIMIT_LIMIT_HEADER, LIMIT_REMAINING_HEADER, LIMIT_RESET_HEADER
+/// STOP_CACHE_KEY_INCREMENT_WHEN_OVERLIMIT, MERGE_DOMAIN_CONFIG, LIMIT_RESPONSE_HEADERS_ENABLED, LIMIT_LIMIT_HEADER, LIMIT_REMAINING_HEADER, LIMIT_RESET_HEADER
 /// and RESPONSE_DYNAMIC_METADATA.
 /// </summary>
 public static class RateLimitEnvironment
@@ -24,6 +24,7 @@ public static class RateLimitEnvironment
             CacheKeyPrefix = environment("CACHE_KEY_PREFIX") ?? string.Empty,
             ExpirationJitterMaxSeconds = (int)Number("EXPIRATION_JITTER_MAX_SECONDS", defaults.ExpirationJitterMaxSeconds),
             LocalCacheSizeInBytes = (long)Number("LOCAL_CACHE_SIZE_IN_BYTES", 0),
+            StopCacheKeyIncrementWhenOverLimit = Bool("STOP_CACHE_KEY_INCREMENT_WHEN_OVERLIMIT", false),
         };
         var serviceDefaults = new RateLimitServiceOptions();
         var service = new RateLimitServiceOptions
