@@ -13,7 +13,10 @@ namespace AiGateway.LoadDriver.RateLimit;
 /// <summary>
 /// <c>ratelimit</c>: drives <c>aigw serve ratelimit</c> on Redis with ShouldRateLimit calls of 1 and 3 descriptors
 /// (open loop at fixed rates and flat out), then measures Redis's own ceiling for the same work with
-/// <c>redis-benchmark</c> running the service's Lua script with as many keys, and prints the ratio.
+/// <c>redis-benchmark</c> running the service's Lua script with as many keys, and prints the ratio. Each row also shows
+/// the CPU the service, Redis and the driver itself used in the measured window (in % of one core; the machine has
+/// <see cref="Environment.ProcessorCount"/> × 100 %), the whole machine's busy share, and the 1-minute load average at the
+/// end of the run, so a driver-bound or shared-machine run shows as such.
 /// </summary>
 internal static class RateLimitCommand
 {
@@ -45,26 +48,32 @@ internal static class RateLimitCommand
             var channels = Enumerable.Range(0, parse.GetValue(connections)).Select(_ => GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } })).ToArray();
             var clients = channels.Select(c => new RateLimitService.RateLimitServiceClient(c)).ToArray();
             var inFlight = parse.GetValue(concurrency);
-            await output.WriteLineAsync($"aigw serve ratelimit on Redis {redisAddress}; {Environment.ProcessorCount} cores; {parse.GetValue(duration)} s per run").ConfigureAwait(false);
-            await output.WriteLineAsync("| descriptors | load | decisions/s | p50 ms | p99 ms | p99.9 ms | errors | Redis ceiling (redis-benchmark, same script) | ratio |").ConfigureAwait(false);
-            await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
+            await output.WriteLineAsync($"aigw serve ratelimit ({aigwPath}) on Redis {redisAddress}; {MachineInfo.Describe()}; {parse.GetValue(duration)} s per run; load average {LoadAverage()}").ConfigureAwait(false);
+            await output.WriteLineAsync("| descriptors | load | decisions/s | p50 ms | p99 ms | p99.9 ms | errors | Redis ceiling (redis-benchmark, same script) | ours / ceiling | CPU % aigw / redis / driver / machine | load avg |").ConfigureAwait(false);
+            await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
+            var redisPid = redisServer?.Pid;
             // JIT, thread pool and connections warm up at a moderate load before anything is measured.
             var warm = new LoadRunner(new RateLimitScenario(clients, 3, users: 10_000), TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), 10_000);
             await warm.RunFlatOutAsync(16, cancellationToken).ConfigureAwait(false);
             foreach (var count in parse.GetValue(descriptors)!)
             {
                 var scenario = new RateLimitScenario(clients, count, users: 10_000);
-                var runner = new LoadRunner(scenario, TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(5), 10_000);
+                var cpu = new CpuWindow(server.Pid, redisPid);
+                var runner = new LoadRunner(scenario, TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(5), 10_000)
+                {
+                    WindowOpened = cpu.Open,
+                    WindowClosed = cpu.Close,
+                };
                 var ceiling = await RedisCeilingAsync(redisAddress, count, inFlight, cancellationToken).ConfigureAwait(false);
                 foreach (var rate in parse.GetValue(rates)!)
                 {
                     var stats = await runner.RunAtRateAsync(rate, cancellationToken).ConfigureAwait(false);
-                    await output.WriteLineAsync(Row(count, $"{rate:0} req/s", stats, ceiling)).ConfigureAwait(false);
+                    await output.WriteLineAsync(Row(count, $"{rate:0} req/s", stats, ceiling, cpu)).ConfigureAwait(false);
                     await ErrorsAsync(log, stats).ConfigureAwait(false);
                 }
 
                 var flat = await runner.RunFlatOutAsync(inFlight, cancellationToken).ConfigureAwait(false);
-                await output.WriteLineAsync(Row(count, $"flat out, {inFlight} in flight", flat, ceiling)).ConfigureAwait(false);
+                await output.WriteLineAsync(Row(count, $"flat out, {inFlight} in flight", flat, ceiling, cpu)).ConfigureAwait(false);
                 await ErrorsAsync(log, flat).ConfigureAwait(false);
             }
 
@@ -79,9 +88,22 @@ internal static class RateLimitCommand
         return command;
     }
 
-    private static string Row(int descriptors, string load, LoadStats stats, double ceiling) => string.Create(
+    private static string Row(int descriptors, string load, LoadStats stats, double ceiling, CpuWindow cpu) => string.Create(
         CultureInfo.InvariantCulture,
-        $"| {descriptors} | {load} | {stats.Throughput:0} | {Ms(stats.Latency.ValueAtPercentile(50))} | {Ms(stats.Latency.ValueAtPercentile(99))} | {Ms(stats.Latency.ValueAtPercentile(99.9))} | {stats.ErrorCount} | {ceiling:0} calls/s | {(ceiling > 0 ? stats.Throughput / ceiling : 0):0.00} |");
+        $"| {descriptors} | {load} | {stats.Throughput:0} | {Ms(stats.Latency.ValueAtPercentile(50))} | {Ms(stats.Latency.ValueAtPercentile(99))} | {Ms(stats.Latency.ValueAtPercentile(99.9))} | {stats.ErrorCount} | {ceiling:0} calls/s | {(ceiling > 0 ? stats.Throughput / ceiling : 0):0.00} | {cpu.Server:0} / {cpu.Redis:0} / {cpu.Driver:0} / {cpu.Machine:0} | {LoadAverage()} |");
+
+    /// <summary>The 1-minute load average (/proc/loadavg), or "?" elsewhere.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
 
     private static async Task ErrorsAsync(TextWriter log, LoadStats stats)
     {
@@ -125,10 +147,46 @@ internal static class RateLimitCommand
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>CPU of the service, Redis, the driver and the machine over one measured window, in % of one core.</summary>
+    private sealed class CpuWindow(int serverPid, int? redisPid)
+    {
+        private readonly int _self = Environment.ProcessId;
+        private ProcessSample _server;
+        private ProcessSample _redis;
+        private ProcessSample _driver;
+        private SystemCpu _machine;
+
+        public double Server { get; private set; }
+
+        public double Redis { get; private set; }
+
+        public double Driver { get; private set; }
+
+        public double Machine { get; private set; }
+
+        public void Open()
+        {
+            _server = ProcessSampler.ReadProc(serverPid);
+            _redis = redisPid is { } pid ? ProcessSampler.ReadProc(pid) : default;
+            _driver = ProcessSampler.ReadProc(_self);
+            _machine = SystemCpu.Read();
+        }
+
+        public void Close()
+        {
+            Server = ProcessSampler.CpuPercent(_server, ProcessSampler.ReadProc(serverPid));
+            Redis = redisPid is { } pid ? ProcessSampler.CpuPercent(_redis, ProcessSampler.ReadProc(pid)) : 0;
+            Driver = ProcessSampler.CpuPercent(_driver, ProcessSampler.ReadProc(_self));
+            Machine = SystemCpu.BusyPercent(_machine, SystemCpu.Read());
+        }
+    }
+
     /// <summary>A child process this run started (and kills by its own id when done).</summary>
     private sealed class ChildProcess(Process process, int port) : IAsyncDisposable
     {
         public int Port => port;
+
+        public int Pid => process.Id;
 
         public static async Task<ChildProcess> StartRedisAsync(CancellationToken cancellationToken)
         {
