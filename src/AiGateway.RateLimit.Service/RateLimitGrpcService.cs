@@ -37,6 +37,13 @@ public sealed class RateLimitGrpcService(
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        if (context.CancellationToken.IsCancellationRequested)
+        {
+            // Envoy gave up already (its timeout, sent as grpc-timeout, has passed while the call waited in a queue):
+            // nobody reads the answer, so do not spend Redis work on it. Shedding these is what lets a backlog drain.
+            return Abandoned(context);
+        }
+
         var started = timeProvider.GetTimestamp();
         LimitDecision decision;
         try
@@ -56,6 +63,11 @@ public sealed class RateLimitGrpcService(
 
         if (decision.StoreFailure is { } failure)
         {
+            if (context.CancellationToken.IsCancellationRequested)
+            {
+                return Abandoned(context);
+            }
+
             // No exception: when Redis misses its deadline it tends to miss it for thousands of calls at once, and
             // throwing for each would cost the CPU the service needs to catch up. The status goes out in the trailers.
             metrics.RedisError();
@@ -65,6 +77,12 @@ public sealed class RateLimitGrpcService(
         }
 
         return ToResponse(request, decision);
+    }
+
+    private RateLimitResponse Abandoned(ServerCallContext context)
+    {
+        context.Status = new Status(context.Deadline <= timeProvider.GetUtcNow().UtcDateTime ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the caller gave up before the call was decided");
+        return FailedResponse;
     }
 
     internal static LimitRequest ToModel(RateLimitRequest request)

@@ -41,6 +41,9 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         return results
         """;
 
+    /// <summary>What <see cref="TryApplyAsync"/> answers when the caller gave up (Envoy's timeout, a closed stream) first.</summary>
+    public const string CancelledMessage = "the call was cancelled before Redis answered";
+
     private static readonly ClusterModeCache ClusterModes = new();
 
     private readonly IConnectionMultiplexer _main;
@@ -109,6 +112,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     {
         if (await TryApplyAsync(operations, results, cancellationToken).ConfigureAwait(false) is { } failure)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             throw new RateLimitStoreException(failure);
         }
     }
@@ -147,8 +151,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
 
         if (waited.IsCanceled)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            return "Redis call was cancelled";
+            return CancelledMessage;
         }
 
         return waited.Exception?.InnerException switch
