@@ -31,6 +31,11 @@ internal static class RateLimitCommand
         var connections = new Option<int>("--connections") { Description = "HTTP/2 connections to the service.", DefaultValueFactory = _ => 2 };
         var aigw = new Option<string?>("--aigw") { Description = "Path of aigw (default: the Release build of this checkout)." };
         var deadline = new Option<int>("--redis-deadline-ms") { Description = "The service's Redis deadline (its default is 10 ms).", DefaultValueFactory = _ => 10 };
+        var maxInFlight = new Option<int>("--max-inflight")
+        {
+            Description = "Open loop: calls due while this many are in flight are not started and count as errors (Envoy would have given up on them); keeps an overloaded run from drowning the driver's own HTTP/2 client.",
+            DefaultValueFactory = _ => 1000,
+        };
         var cold = new Option<bool>("--cold") { Description = "Cold start: no driver warm-up, so the first run (use --warmup-seconds 0) meets the service as it comes up." };
         var timeout = new Option<int>("--timeout-ms")
         {
@@ -39,7 +44,7 @@ internal static class RateLimitCommand
         };
         var command = new Command("ratelimit", "Benchmark `aigw serve ratelimit` on Redis against Redis's own ceiling for the same script.")
         {
-            redis, descriptors, rates, concurrency, duration, warmup, connections, aigw, deadline, timeout, cold,
+            redis, descriptors, rates, concurrency, duration, warmup, connections, aigw, deadline, timeout, cold, maxInFlight,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,7 +74,7 @@ internal static class RateLimitCommand
             {
                 var scenario = new RateLimitScenario(clients, count, users: 10_000, callTimeout);
                 var cpu = new CpuWindow(server.Pid, redisPid);
-                var runner = new LoadRunner(scenario, TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(5), 10_000)
+                var runner = new LoadRunner(scenario, TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(5), parse.GetValue(maxInFlight))
                 {
                     WindowOpened = cpu.Open,
                     WindowClosed = cpu.Close,
