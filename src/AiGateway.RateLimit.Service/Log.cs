@@ -22,4 +22,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4102, EventName = "ConfigReloadFailed", Level = LogLevel.Error, Message = "Rate-limit configuration reload from {Path} failed; keeping the previous configuration:\n{Errors}")]
     public static partial void ConfigReloadFailed(ILogger logger, string path, string errors);
+
+    [LoggerMessage(EventId = 4201, EventName = "WarmedUp", Level = LogLevel.Information, Message = "Rate-limit service ready: counter store prepared, {Calls} warm-up calls done")]
+    public static partial void WarmedUp(ILogger logger, int calls);
+
+    [LoggerMessage(EventId = 4202, EventName = "NotReadyAtStart", Level = LogLevel.Warning, Message = "Rate-limit service not ready after {Seconds} s ({Reason}); serving anyway (calls answer UNAVAILABLE) with health NOT_SERVING, retrying in the background")]
+    public static partial void NotReadyAtStart(ILogger logger, double seconds, string reason);
 }

@@ -29,16 +29,26 @@ public sealed class RateLimitGrpcService(
     private static readonly RateLimitResponse.Types.DescriptorStatus NoLimitStatus = new() { Code = RateLimitResponse.Types.Code.Ok };
     private static readonly RateLimitResponse.Types.DescriptorStatus UnlimitedStatus = new() { Code = RateLimitResponse.Types.Code.Ok, LimitRemaining = uint.MaxValue };
 
+    /// <summary>The (empty) message sent before the UNAVAILABLE trailers of a call the store could not decide; clients see only the status.</summary>
+    private static readonly RateLimitResponse FailedResponse = new();
+
     /// <inheritdoc />
     public override async Task<RateLimitResponse> ShouldRateLimit(RateLimitRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
+        if (context.CancellationToken.IsCancellationRequested)
+        {
+            // Envoy gave up already (its timeout, sent as grpc-timeout, has passed while the call waited in a queue):
+            // nobody reads the answer, so do not spend Redis work on it. Shedding these is what lets a backlog drain.
+            return Abandoned(context);
+        }
+
         var started = timeProvider.GetTimestamp();
         LimitDecision decision;
         try
         {
-            decision = await limiter.ShouldRateLimitAsync(ToModel(request), context.CancellationToken).ConfigureAwait(false);
+            decision = await limiter.DecideAsync(ToModel(request), context.CancellationToken).ConfigureAwait(false);
         }
         catch (RateLimitRequestException e)
         {
@@ -46,18 +56,33 @@ public sealed class RateLimitGrpcService(
             Log.CallRejected(logger, e.Message);
             throw new RpcException(new Status(StatusCode.Unknown, e.Message));
         }
-        catch (RateLimitStoreException e)
-        {
-            metrics.RedisError();
-            Log.StoreFailed(logger, e.Message);
-            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
-        }
         finally
         {
             metrics.Request(timeProvider.GetElapsedTime(started));
         }
 
+        if (decision.StoreFailure is { } failure)
+        {
+            if (context.CancellationToken.IsCancellationRequested)
+            {
+                return Abandoned(context);
+            }
+
+            // No exception: when Redis misses its deadline it tends to miss it for thousands of calls at once, and
+            // throwing for each would cost the CPU the service needs to catch up. The status goes out in the trailers.
+            metrics.RedisError();
+            Log.StoreFailed(logger, failure);
+            context.Status = new Status(StatusCode.Unavailable, failure);
+            return FailedResponse;
+        }
+
         return ToResponse(request, decision);
+    }
+
+    private RateLimitResponse Abandoned(ServerCallContext context)
+    {
+        context.Status = new Status(context.Deadline <= timeProvider.GetUtcNow().UtcDateTime ? StatusCode.DeadlineExceeded : StatusCode.Cancelled, "the caller gave up before the call was decided");
+        return FailedResponse;
     }
 
     internal static LimitRequest ToModel(RateLimitRequest request)

@@ -25,9 +25,7 @@ internal static class ServeRateLimitCommand
         var perSecond = new Option<string?>("--redis-per-second")
         {
             Description = "A separate Redis for per-second limits. Default: REDIS_PERSECOND_URL when REDIS_PERSECOND=true.",
-            DefaultValueFactory = _ => string.Equals(Environment.GetEnvironmentVariable("REDIS_PERSECOND"), "true", StringComparison.OrdinalIgnoreCase)
-                ? Environment.GetEnvironmentVariable("REDIS_PERSECOND_URL")
-                : null,
+            DefaultValueFactory = _ => RateLimitEnvironment.PerSecondRedis(Environment.GetEnvironmentVariable),
         };
         var deadline = new Option<int>("--redis-deadline-ms")
         {

@@ -18,7 +18,8 @@ namespace AiGateway.RateLimit.Service.Hosting;
 
 /// <summary>
 /// Builds the <c>aigw serve ratelimit</c> process: <c>envoy.service.ratelimit.v3</c> and gRPC health on one address,
-/// <c>/healthz</c>, <c>/healthcheck</c> and <c>/metrics</c> on another, and a config directory watcher.
+/// <c>/healthz</c>, <c>/healthcheck</c> and <c>/metrics</c> on another, and a config directory watcher. Starting the app
+/// prepares the store and warms the hot path (<see cref="RateLimitWarmup"/>) before the listeners open.
 /// </summary>
 public static class RateLimitServer
 {
@@ -41,6 +42,9 @@ public static class RateLimitServer
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Any enabled level here makes ASP.NET Core start an Activity and a log scope for every request, which gRPC
+        // then tags: measurable per-call work for no output (this category only logs request start/finish).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         configureLogging?.Invoke(builder.Logging);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = options.ShutdownTimeout);
@@ -72,6 +76,9 @@ public static class RateLimitServer
         configureServices?.Invoke(builder.Services);
         var configStore = new RateLimitConfigStore(initial);
         builder.Services.AddRateLimitService(configStore, options, createStore);
+        builder.Services.TryAddSingleton(options);
+        builder.Services.AddSingleton<RateLimitWarmup>();
+        builder.Services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RateLimitWarmup>());
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(options.MeterName).AddPrometheusExporter());
         builder.Services.AddSingleton<IHostedService>(sp => new RateLimitConfigReloadService(
             options.ConfigPath,
@@ -101,6 +108,7 @@ public static class RateLimitServer
         services.TryAddSingleton(options.Service);
         services.TryAddSingleton(sp => new RateLimitMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), options.MeterName));
         services.TryAddSingleton(createStore);
+        services.TryAddSingleton<RateLimitReadiness>();
         services.TryAddSingleton(sp => new FixedWindowLimiter(
             configStore,
             sp.GetRequiredService<IRateLimitStore>(),
@@ -109,6 +117,7 @@ public static class RateLimitServer
             sp.GetRequiredService<RateLimitMetrics>()));
         services.AddGrpc(grpc => grpc.EnableDetailedErrors = false);
         services.AddGrpcHealthChecks(o => o.UseHealthChecksCache = false)
+            .AddCheck<ReadinessHealthCheck>("ready")
             .AddCheck("config", () => configStore.Current is null ? HealthCheckResult.Unhealthy("no configuration loaded") : HealthCheckResult.Healthy())
             .AddCheck<RedisHealthCheck>("redis");
         return services;
@@ -124,6 +133,15 @@ public static class RateLimitServer
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AiGateway.RateLimit.Redis");
         store.ConnectionFailed += (endpoint, failure) => Log.RedisConnectionFailed(logger, endpoint, failure);
         store.ConnectionRestored += endpoint => Log.RedisConnectionRestored(logger, endpoint);
+    }
+
+    /// <summary>Unhealthy (gRPC NOT_SERVING) until the warm-up has succeeded once.</summary>
+    private sealed class ReadinessHealthCheck(RateLimitReadiness readiness) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(readiness.NotReadyReason is { } reason
+                ? HealthCheckResult.Unhealthy("not ready: " + reason)
+                : HealthCheckResult.Healthy());
     }
 
     /// <summary>Degraded (still serving: calls fail fast) while Redis is unreachable.</summary>

@@ -33,6 +33,15 @@ public sealed class RateLimitServerOptions
     /// <summary>The metrics meter name (only tests running several servers in one process change it).</summary>
     public string MeterName { get; init; } = AiGateway.RateLimit.Telemetry.RateLimitMetrics.MeterName;
 
+    /// <summary>
+    /// How long startup waits for the counter store to be ready (Redis connected, script loaded) and the warm-up calls
+    /// to pass before it opens the listeners anyway, with health NOT_SERVING until the store is ready.
+    /// </summary>
+    public TimeSpan ReadinessWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Calls run through the service's own code before it takes traffic, so the hot path is compiled; 0 for none.</summary>
+    public int WarmupCalls { get; init; } = 256;
+
     /// <summary>How long in-flight calls may take to finish on shutdown.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

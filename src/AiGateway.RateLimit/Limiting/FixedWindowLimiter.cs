@@ -46,6 +46,17 @@ public sealed class FixedWindowLimiter
     /// <exception cref="RateLimitStoreException">The counter store failed.</exception>
     public async ValueTask<LimitDecision> ShouldRateLimitAsync(LimitRequest request, CancellationToken cancellationToken)
     {
+        var decision = await DecideAsync(request, cancellationToken).ConfigureAwait(false);
+        return decision.StoreFailure is { } failure ? throw new RateLimitStoreException(failure) : decision;
+    }
+
+    /// <summary>
+    /// Decides one call; a counter store that failed or missed its deadline comes back as
+    /// <see cref="LimitDecision.StoreFailure"/> instead of an exception (the service's hot path).
+    /// </summary>
+    /// <exception cref="RateLimitRequestException">Empty domain, no descriptors, or no configuration loaded.</exception>
+    public async ValueTask<LimitDecision> DecideAsync(LimitRequest request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         if (string.IsNullOrEmpty(request.Domain))
         {
@@ -111,7 +122,20 @@ public sealed class FixedWindowLimiter
         var results = new long[operationCount];
         if (operationCount > 0)
         {
-            await _store.ApplyAsync(operations.AsMemory(0, operationCount), results, cancellationToken).ConfigureAwait(false);
+            if (_options.StopCacheKeyIncrementWhenOverLimit)
+            {
+                var lookFailure = await HoldBackIncrementsWhenOverAsync(limits, descriptors, operationIndex, fromLocalCache, operations, operationCount, cancellationToken).ConfigureAwait(false);
+                if (lookFailure is not null)
+                {
+                    return LimitDecision.Failed(lookFailure);
+                }
+            }
+
+            var failure = await _store.TryApplyAsync(operations.AsMemory(0, operationCount), results, cancellationToken).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                return LimitDecision.Failed(failure);
+            }
         }
 
         var anyOver = false;
@@ -182,6 +206,64 @@ public sealed class FixedWindowLimiter
         }
 
         return new LimitDecision(code, statuses, matches);
+    }
+
+    /// <summary>
+    /// <c>STOP_CACHE_KEY_INCREMENT_WHEN_OVERLIMIT</c>, as the reference does it: when a counter is already over in the
+    /// local cache, or (after reading every counter first) would go over with this call, only the counters that would go
+    /// over are incremented; the others get 0 hits (still touched, so their statuses show their current count). A call
+    /// rejected because of one descriptor then does not use up the others. Like the reference, the look and the count are
+    /// two round trips, not one atomic step. Refunds are never held back.
+    /// </summary>
+    private async ValueTask<string?> HoldBackIncrementsWhenOverAsync(MatchedLimit?[] limits, IReadOnlyList<RequestDescriptor> descriptors, int[] operationIndex, bool[] fromLocalCache, CounterOperation[] operations, int operationCount, CancellationToken cancellationToken)
+    {
+        var wouldBeOver = new bool[operationCount];
+        var anyOver = Array.IndexOf(fromLocalCache, true) >= 0;
+        if (!anyOver)
+        {
+            var looks = new CounterOperation[operationCount];
+            for (var j = 0; j < operationCount; j++)
+            {
+                looks[j] = operations[j] with { ReadOnly = true };
+            }
+
+            var current = new long[operationCount];
+            var failure = await _store.TryApplyAsync(looks, current, cancellationToken).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                return failure;
+            }
+
+            for (var i = 0; i < limits.Length; i++)
+            {
+                if (limits[i] is not { } match || fromLocalCache[i] || descriptors[i].IsNegativeHits)
+                {
+                    continue;
+                }
+
+                var j = operationIndex[i];
+                if (current[j] + operations[j].Hits > match.Rule.RequestsPerUnit)
+                {
+                    wouldBeOver[j] = true;
+                    anyOver = true;
+                }
+            }
+        }
+
+        if (!anyOver)
+        {
+            return null;
+        }
+
+        for (var j = 0; j < operationCount; j++)
+        {
+            if (!wouldBeOver[j] && operations[j].Hits > 0)
+            {
+                operations[j] = operations[j] with { Hits = 0 };
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Looks up every descriptor, then drops replaced and unlimited ones from what gets counted.</summary>

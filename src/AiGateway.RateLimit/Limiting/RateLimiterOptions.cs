@@ -18,6 +18,13 @@ public sealed class RateLimiterOptions
     /// <summary><c>LOCAL_CACHE_SIZE_IN_BYTES</c>: above 0, keys seen over their limit are answered locally until their window ends.</summary>
     public long LocalCacheSizeInBytes { get; init; }
 
+    /// <summary>
+    /// <c>STOP_CACHE_KEY_INCREMENT_WHEN_OVERLIMIT</c>: read the call's counters first; when any would go over its limit
+    /// (or is over in the local cache), increment only those, so a rejected call does not use up its other limits.
+    /// Costs a second Redis round trip per call.
+    /// </summary>
+    public bool StopCacheKeyIncrementWhenOverLimit { get; init; }
+
     /// <summary>Checks the values; throws on the first bad one.</summary>
     public void Validate()
     {

@@ -47,6 +47,12 @@ public sealed class InMemoryRateLimitStore : IRateLimitStore
             {
                 var op = ops[i];
                 var exists = _counters.TryGetValue(op.Key, out var counter) && counter.ExpiresAt > now;
+                if (op.ReadOnly)
+                {
+                    output[i] = exists ? counter.Value : 0;
+                    continue;
+                }
+
                 if (op.Hits < 0)
                 {
                     if (!exists)

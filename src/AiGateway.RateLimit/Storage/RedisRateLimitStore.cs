@@ -13,14 +13,17 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
 {
     /// <summary>
     /// ARGV holds (hits, ttl) per key. Non-negative hits: INCRBY then EXPIRE (0 only touches the key, as the reference
-    /// does for a check). Negative hits: a refund that never goes below zero and never creates a missing key.
+    /// does for a check). Negative hits: a refund that never goes below zero and never creates a missing key. A negative
+    /// ttl only reads the counter (0 when missing), for <c>STOP_CACHE_KEY_INCREMENT_WHEN_OVERLIMIT</c>'s first look.
     /// </summary>
     public const string Script = """
         local results = {}
         for i = 1, #KEYS do
           local hits = tonumber(ARGV[i * 2 - 1])
           local ttl = tonumber(ARGV[i * 2])
-          if hits >= 0 then
+          if ttl < 0 then
+            results[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
+          elseif hits >= 0 then
             results[i] = redis.call('INCRBY', KEYS[i], hits)
             redis.call('EXPIRE', KEYS[i], ttl)
           else
@@ -38,12 +41,18 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         return results
         """;
 
+    /// <summary>What <see cref="TryApplyAsync"/> answers when the caller gave up (Envoy's timeout, a closed stream) first.</summary>
+    public const string CancelledMessage = "the call was cancelled before Redis answered";
+
     private static readonly ClusterModeCache ClusterModes = new();
 
     private readonly IConnectionMultiplexer _main;
     private readonly IConnectionMultiplexer? _perSecond;
+    private readonly IDatabase _mainDatabase;
+    private readonly IDatabase? _perSecondDatabase;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _deadline;
+    private readonly string _timeoutMessage;
     private readonly bool _ownsConnections;
 
     /// <summary>Uses existing multiplexers (the caller keeps ownership).</summary>
@@ -62,8 +71,11 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
         options.Validate();
         _main = main ?? throw new ArgumentNullException(nameof(main));
         _perSecond = perSecond;
+        _mainDatabase = main.GetDatabase();
+        _perSecondDatabase = perSecond?.GetDatabase();
         _timeProvider = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
         _deadline = options.Deadline;
+        _timeoutMessage = $"Redis did not answer within {_deadline.TotalMilliseconds} ms";
         _ownsConnections = ownsConnections;
         foreach (var redis in perSecond is null ? [main] : new[] { main, perSecond })
         {
@@ -98,25 +110,87 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask ApplyAsync(ReadOnlyMemory<CounterOperation> operations, Memory<long> results, CancellationToken cancellationToken)
     {
+        if (await TryApplyAsync(operations, results, cancellationToken).ConfigureAwait(false) is { } failure)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new RateLimitStoreException(failure);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// No exception is thrown or caught on the way: the deadline completes a waiting task, and a Redis failure is read
+    /// off the faulted task. Under overload, when deadlines are missed by the thousand, this keeps each failed call cheap
+    /// instead of making the overload worse.
+    /// </remarks>
+    public async ValueTask<string?> TryApplyAsync(ReadOnlyMemory<CounterOperation> operations, Memory<long> results, CancellationToken cancellationToken)
+    {
         if (operations.IsEmpty)
         {
-            return;
+            return null;
         }
 
+        Task work;
         try
         {
-            var work = _perSecond is null || !AnyPerSecond(operations.Span)
-                ? RunAsync(_main, operations, results, null)
-                : Task.WhenAll(RunAsync(_main, operations, results, perSecond: false), RunAsync(_perSecond, operations, results, perSecond: true));
-            await work.WaitAsync(_deadline, _timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException e)
-        {
-            throw new RateLimitStoreException($"Redis did not answer within {_deadline.TotalMilliseconds} ms", e);
+            work = _perSecond is null || !AnyPerSecond(operations.Span)
+                ? RunAsync(_main, _mainDatabase, operations, results, null)
+                : Task.WhenAll(RunAsync(_main, _mainDatabase, operations, results, perSecond: false), RunAsync(_perSecond, _perSecondDatabase!, operations, results, perSecond: true));
         }
         catch (RedisException e)
         {
-            throw new RateLimitStoreException("Redis failed: " + e.Message, e);
+            return "Redis failed: " + e.Message;
+        }
+
+        var waited = work.IsCompleted ? work : work.WaitAsync(_deadline, _timeProvider, cancellationToken);
+        await waited.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (waited.IsCompletedSuccessfully)
+        {
+            return null;
+        }
+
+        if (waited.IsCanceled)
+        {
+            return CancelledMessage;
+        }
+
+        return waited.Exception?.InnerException switch
+        {
+            TimeoutException => _timeoutMessage,
+            { } e => "Redis failed: " + e.Message,
+            null => "Redis failed",
+        };
+    }
+
+    /// <summary>
+    /// Waits until every Redis is connected, then loads the script on each primary, so the first calls already go by hash
+    /// (EVALSHA) instead of each sending the whole script.
+    /// </summary>
+    /// <exception cref="RateLimitStoreException">A Redis is not connected, or loading the script failed.</exception>
+    public async ValueTask PrepareAsync(CancellationToken cancellationToken)
+    {
+        foreach (var redis in _perSecond is null ? [_main] : new[] { _main, _perSecond })
+        {
+            if (!redis.IsConnected)
+            {
+                throw new RateLimitStoreException("Redis is not connected");
+            }
+
+            try
+            {
+                foreach (var endpoint in redis.GetEndPoints())
+                {
+                    var server = redis.GetServer(endpoint);
+                    if (server.IsConnected && !server.IsReplica)
+                    {
+                        await server.ScriptLoadAsync(Script).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (RedisException e)
+            {
+                throw new RateLimitStoreException("Redis failed to load the script: " + e.Message, e);
+            }
         }
     }
 
@@ -147,8 +221,14 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
     }
 
     /// <summary>Runs the script over the operations selected by <paramref name="perSecond"/> (all when null), grouped by hash slot on a cluster.</summary>
-    private static Task RunAsync(IConnectionMultiplexer redis, ReadOnlyMemory<CounterOperation> operations, Memory<long> results, bool? perSecond)
+    private static Task RunAsync(IConnectionMultiplexer redis, IDatabase database, ReadOnlyMemory<CounterOperation> operations, Memory<long> results, bool? perSecond)
     {
+        if (perSecond is null && !IsCluster(redis))
+        {
+            // The common case: one Redis, every counter of the call in one script, no index bookkeeping.
+            return EvaluateAllAsync(database, operations, results);
+        }
+
         var ops = operations.Span;
         var selected = new List<int>(ops.Length);
         for (var i = 0; i < ops.Length; i++)
@@ -164,7 +244,6 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        var database = redis.GetDatabase();
         if (!IsCluster(redis))
         {
             return EvaluateAsync(database, operations, results, selected);
@@ -172,6 +251,27 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
 
         var bySlot = selected.GroupBy(i => redis.HashSlot(operations.Span[i].Key));
         return Task.WhenAll(bySlot.Select(group => EvaluateAsync(database, operations, results, group.ToList())));
+    }
+
+    private static async Task EvaluateAllAsync(IDatabase database, ReadOnlyMemory<CounterOperation> operations, Memory<long> results)
+    {
+        var ops = operations.Span;
+        var keys = new RedisKey[ops.Length];
+        var values = new RedisValue[ops.Length * 2];
+        for (var j = 0; j < ops.Length; j++)
+        {
+            keys[j] = ops[j].Key;
+            values[j * 2] = ops[j].Hits;
+            values[(j * 2) + 1] = ops[j].ReadOnly ? -1 : ops[j].ExpireSeconds;
+        }
+
+        var reply = await database.ScriptEvaluateAsync(Script, keys, values).ConfigureAwait(false);
+        var counts = (RedisResult[])reply!;
+        var output = results.Span;
+        for (var j = 0; j < counts.Length; j++)
+        {
+            output[j] = (long)counts[j];
+        }
     }
 
     private static async Task EvaluateAsync(IDatabase database, ReadOnlyMemory<CounterOperation> operations, Memory<long> results, List<int> indexes)
@@ -184,7 +284,7 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
             var op = ops[indexes[j]];
             keys[j] = op.Key;
             values[j * 2] = op.Hits;
-            values[(j * 2) + 1] = op.ExpireSeconds;
+            values[(j * 2) + 1] = op.ReadOnly ? -1 : op.ExpireSeconds;
         }
 
         var reply = await database.ScriptEvaluateAsync(Script, keys, values).ConfigureAwait(false);

@@ -345,4 +345,70 @@ public sealed class FixedWindowLimiterTests : IDisposable
         Assert.Equal(1 + 1, _metrics.Sum("near_limit", "gateway.k"));
         Assert.Equal(3, _metrics.Sum("over_limit", "gateway.k"));
     }
+
+    [Fact]
+    public async Task Uses_the_near_limit_ratio_it_is_given()
+    {
+        var config = Config("domain: gateway\ndescriptors:\n  - key: k\n    rate_limit: { unit: minute, requests_per_unit: 10 }\n");
+        var limiter = Limiter(new RateLimiterOptions { NearLimitRatio = 0.5, ExpirationJitterMaxSeconds = 0 }, config);
+
+        await Call(limiter, Descriptor(7, false, ("k", "v")));
+
+        Assert.Equal(2, _metrics.Sum("near_limit", "gateway.k"));
+    }
+
+    [Fact]
+    public async Task Counts_every_descriptor_of_an_over_limit_call_by_default()
+    {
+        var limiter = Limiter();
+
+        for (var i = 0; i < 4; i++)
+        {
+            await Call(limiter, Descriptor(("user", "alice")), Descriptor(("team", "research")));
+        }
+
+        var team = await Call(limiter, Descriptor(0, false, ("team", "research")));
+
+        Assert.Equal(96u, team.Statuses[0].Remaining);
+    }
+
+    [Fact]
+    public async Task Stops_counting_the_other_descriptors_of_a_call_that_would_go_over_when_asked_to()
+    {
+        var limiter = Limiter(new RateLimiterOptions { StopCacheKeyIncrementWhenOverLimit = true, ExpirationJitterMaxSeconds = 0 });
+
+        var admitted = new List<LimitDecision>();
+        for (var i = 0; i < 3; i++)
+        {
+            admitted.Add(await Call(limiter, Descriptor(("user", "alice")), Descriptor(("team", "research"))));
+        }
+
+        var over = await Call(limiter, Descriptor(("user", "alice")), Descriptor(("team", "research")));
+        var team = await Call(limiter, Descriptor(0, false, ("team", "research")));
+
+        Assert.All(admitted, d => Assert.Equal(LimitCode.Ok, d.Code));
+        Assert.Equal(LimitCode.OverLimit, over.Code);
+        Assert.Equal(LimitCode.OverLimit, over.Statuses[0].Code);
+        Assert.Equal((LimitCode.Ok, 97u), (over.Statuses[1].Code, over.Statuses[1].Remaining));
+        Assert.Equal(97u, team.Statuses[0].Remaining);
+    }
+
+    [Fact]
+    public async Task Stops_counting_the_other_descriptors_when_one_is_over_in_the_local_cache()
+    {
+        var limiter = Limiter(new RateLimiterOptions { StopCacheKeyIncrementWhenOverLimit = true, LocalCacheSizeInBytes = 1 << 20, ExpirationJitterMaxSeconds = 0 });
+        for (var i = 0; i < 4; i++)
+        {
+            await Call(limiter, Descriptor(("user", "alice")));
+        }
+
+        var readsBefore = _store.Operations.Count(o => o.ReadOnly);
+        var over = await Call(limiter, Descriptor(("user", "alice")), Descriptor(("team", "research")));
+        var readsAfter = _store.Operations.Count(o => o.ReadOnly);
+        var team = await Call(limiter, Descriptor(0, false, ("team", "research")));
+
+        Assert.Equal(LimitCode.OverLimit, over.Code);
+        Assert.Equal(100u, team.Statuses[0].Remaining);
+        Assert.Equal(readsBefore, readsAfter);
+    }
 }

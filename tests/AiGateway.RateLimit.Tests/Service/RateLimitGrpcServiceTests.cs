@@ -1,3 +1,5 @@
+using AiGateway.RateLimit.Configuration;
+using AiGateway.RateLimit.Limiting;
 using AiGateway.RateLimit.Service;
 using AiGateway.RateLimit.Storage;
 using AiGateway.RateLimit.Tests.Support;
@@ -6,6 +8,7 @@ using Envoy.Extensions.Common.Ratelimit.V3;
 using Envoy.Service.Ratelimit.V3;
 using Grpc.Core;
 using Grpc.Health.V1;
+using Microsoft.Extensions.Logging.Abstractions;
 using Code = Envoy.Service.Ratelimit.V3.RateLimitResponse.Types.Code;
 using Unit = Envoy.Service.Ratelimit.V3.RateLimitResponse.Types.RateLimit.Types.Unit;
 
@@ -152,5 +155,47 @@ public sealed class RateLimitGrpcServiceTests
         Assert.Equal(1, PrometheusText.Value(metrics, "ratelimit_service_config_load_success_total"));
         Assert.Equal(1, PrometheusText.Value(metrics, "ratelimit_server_ShouldRateLimit_total_requests_total"));
         Assert.Equal("Healthy", await server.Admin.GetStringAsync(new Uri("/healthcheck", UriKind.Relative)));
+    }
+
+    [Fact]
+    public async Task Answers_deadline_exceeded_without_touching_the_store_when_envoy_already_gave_up()
+    {
+        var store = new RecordingStore(new InMemoryRateLimitStore(TimeProvider.System));
+        using var metrics = new MetricRecorder();
+        var limiter = new FixedWindowLimiter(new RateLimitConfigStore(Limits.Config("domain: gateway\ndescriptors:\n  - key: user\n    rate_limit: { unit: hour, requests_per_unit: 100 }\n")), store, TimeProvider.System, new RateLimiterOptions(), metrics.Metrics);
+        var service = new RateLimitGrpcService(limiter, metrics.Metrics, new RateLimitServiceOptions(), TimeProvider.System, NullLogger<RateLimitGrpcService>.Instance);
+        using var gaveUp = new CancellationTokenSource();
+        await gaveUp.CancelAsync();
+        var context = new TestCallContext(DateTime.UtcNow.AddMilliseconds(-1), gaveUp.Token);
+
+        await service.ShouldRateLimit(Request(Descriptor("user", "alice")), context);
+
+        Assert.Equal(StatusCode.DeadlineExceeded, context.Status.StatusCode);
+        Assert.Empty(store.Calls);
+        Assert.Equal(0, metrics.Sum("redis_error"));
+    }
+
+    [Fact]
+    public async Task Answers_unavailable_in_the_status_without_an_exception_when_the_store_fails()
+    {
+        using var metrics = new MetricRecorder();
+        var limiter = new FixedWindowLimiter(new RateLimitConfigStore(Limits.Config("domain: gateway\ndescriptors:\n  - key: user\n    rate_limit: { unit: hour, requests_per_unit: 100 }\n")), new FailingStore(), TimeProvider.System, new RateLimiterOptions(), metrics.Metrics);
+        var service = new RateLimitGrpcService(limiter, metrics.Metrics, new RateLimitServiceOptions(), TimeProvider.System, NullLogger<RateLimitGrpcService>.Instance);
+        var context = new TestCallContext(DateTime.MaxValue, CancellationToken.None);
+
+        await service.ShouldRateLimit(Request(Descriptor("user", "alice")), context);
+
+        Assert.Equal((StatusCode.Unavailable, "Redis did not answer within 10 ms"), (context.Status.StatusCode, context.Status.Detail));
+        Assert.Equal(1, metrics.Sum("redis_error"));
+    }
+
+    /// <summary>A store that reports a missed deadline as a value (throwing from ApplyAsync would fail the test).</summary>
+    private sealed class FailingStore : IRateLimitStore
+    {
+        public ValueTask ApplyAsync(ReadOnlyMemory<CounterOperation> operations, Memory<long> results, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the service must use TryApplyAsync");
+
+        public ValueTask<string?> TryApplyAsync(ReadOnlyMemory<CounterOperation> operations, Memory<long> results, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<string?>("Redis did not answer within 10 ms");
     }
 }

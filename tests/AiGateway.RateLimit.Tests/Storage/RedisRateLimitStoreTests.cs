@@ -138,6 +138,67 @@ public sealed class RedisRateLimitStoreTests : IAsyncLifetime
         Assert.Equal(100, decisions.Count(d => d.Code == LimitCode.OverLimit));
     }
 
+    [Fact]
+    public async Task Loads_the_script_when_prepared_so_even_the_first_calls_go_by_hash()
+    {
+        await using var store = await StoreAsync();
+        await using var client = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_redis.Port},allowAdmin=true");
+
+        await store.PrepareAsync(default);
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(async i => await ApplyAsync(store, Op("p" + i, 1, 60, false))));
+
+        var stats = (await client.GetServer(client.GetEndPoints()[0]).InfoAsync("commandstats")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+        Assert.StartsWith("calls=5,", stats["cmdstat_evalsha"], StringComparison.Ordinal);
+        Assert.False(stats.ContainsKey("cmdstat_eval"));
+    }
+
+    [Fact]
+    public async Task Fails_to_prepare_while_redis_is_down()
+    {
+        await using var store = await StoreAsync(new RedisStoreOptions { Deadline = TimeSpan.FromMilliseconds(10), ReconnectInterval = TimeSpan.FromMilliseconds(50) });
+        await _redis.StopAsync();
+
+        await Assert.ThrowsAsync<RateLimitStoreException>(async () => await store.PrepareAsync(default));
+    }
+
+    [Fact]
+    public async Task Reads_counters_without_creating_or_changing_them()
+    {
+        await using var store = await StoreAsync();
+        await using var client = await ClientAsync();
+        await ApplyAsync(store, Op("seen", 4, 60, false));
+
+        var read = await ApplyAsync(store, Op("seen", 100, 3600, false) with { ReadOnly = true }, Op("unseen", 1, 60, false) with { ReadOnly = true });
+
+        Assert.Equal([4L, 0L], read);
+        Assert.Equal("4", (string?)await client.GetDatabase().StringGetAsync("seen"));
+        Assert.InRange((await client.GetDatabase().KeyTimeToLiveAsync("seen"))!.Value.TotalSeconds, 1, 60);
+        Assert.False(await client.GetDatabase().KeyExistsAsync("unseen"));
+    }
+
+    [Theory]
+    [InlineData(false, 4)]
+    [InlineData(true, 2)]
+    public async Task Counts_the_other_descriptors_of_an_over_limit_call_unless_stop_cache_key_increment_is_set(bool stop, long teamCount)
+    {
+        var config = new RateLimitConfigStore(Config("domain: gateway\ndescriptors:\n  - key: user\n    rate_limit: { unit: hour, requests_per_unit: 2 }\n  - key: team\n    rate_limit: { unit: hour, requests_per_unit: 100 }\n"));
+        await using var store = await StoreAsync();
+        await using var client = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{_redis.Port},allowAdmin=true");
+        using var metrics = new MetricRecorder();
+        var limiter = new FixedWindowLimiter(config, store, TimeProvider.System, new RateLimiterOptions { StopCacheKeyIncrementWhenOverLimit = stop }, metrics.Metrics);
+        var request = Request("gateway", Descriptor(("user", "alice")), Descriptor(("team", "research")));
+
+        var codes = new List<LimitCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            codes.Add((await limiter.ShouldRateLimitAsync(request, default)).Code);
+        }
+
+        var teamKey = client.GetServer(client.GetEndPoints()[0]).Keys(pattern: "gateway_team_research_*").Single();
+        Assert.Equal([LimitCode.Ok, LimitCode.Ok, LimitCode.OverLimit, LimitCode.OverLimit], codes);
+        Assert.Equal(teamCount, (long)await client.GetDatabase().StringGetAsync(teamKey));
+    }
+
     [Theory]
     [InlineData("127.0.0.1:6390", "127.0.0.1:6390", false, null)]
     [InlineData("redis://:s3cret@cache:6390/2", "cache:6390", false, "s3cret")]

@@ -44,7 +44,29 @@ internal sealed class LoadRunner
         var window = WatchWindowAsync(windowStart, windowEnd, stats, cancellationToken);
 
         var interval = Stopwatch.Frequency / rate;
+        // Signalled by the scheduler thread when it is done, so no pool thread sits blocked in Join for the whole run
+        // (on a 2-core machine that was one of the pool's two threads, and the driver starved itself under open loop).
+        var scheduled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var scheduler = new Thread(() =>
+        {
+            try
+            {
+                Schedule();
+            }
+            finally
+            {
+                scheduled.TrySetResult();
+            }
+        })
+        { IsBackground = true, Name = "load-scheduler", Priority = ThreadPriority.AboveNormal };
+        scheduler.Start();
+        await scheduled.Task.ConfigureAwait(false);
+
+        await window.ConfigureAwait(false);
+        await DrainAsync(run).ConfigureAwait(false);
+        return stats;
+
+        void Schedule()
         {
             for (long i = 0; !cancellationToken.IsCancellationRequested; i++)
             {
@@ -73,14 +95,7 @@ internal sealed class LoadRunner
                     new WorkItem(this, due, measured, windowStart, windowEnd, stats, run.Token),
                     preferLocal: false);
             }
-        })
-        { IsBackground = true, Name = "load-scheduler", Priority = ThreadPriority.AboveNormal };
-        scheduler.Start();
-        await Task.Run(scheduler.Join, CancellationToken.None).ConfigureAwait(false);
-
-        await window.ConfigureAwait(false);
-        await DrainAsync(run).ConfigureAwait(false);
-        return stats;
+        }
     }
 
     /// <summary>Flat out: <paramref name="concurrency"/> loops, each starting its next request when the last one ends.</summary>

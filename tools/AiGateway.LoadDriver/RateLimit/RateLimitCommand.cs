@@ -13,7 +13,10 @@ namespace AiGateway.LoadDriver.RateLimit;
 /// <summary>
 /// <c>ratelimit</c>: drives <c>aigw serve ratelimit</c> on Redis with ShouldRateLimit calls of 1 and 3 descriptors
 /// (open loop at fixed rates and flat out), then measures Redis's own ceiling for the same work with
-/// <c>redis-benchmark</c> running the service's Lua script with as many keys, and prints the ratio.
+/// <c>redis-benchmark</c> running the service's Lua script with as many keys, and prints the ratio. Each row also shows
+/// the CPU the service, Redis and the driver itself used in the measured window (in % of one core; the machine has
+/// <see cref="Environment.ProcessorCount"/> × 100 %), the whole machine's busy share, and the 1-minute load average at the
+/// end of the run, so a driver-bound or shared-machine run shows as such.
 /// </summary>
 internal static class RateLimitCommand
 {
@@ -28,9 +31,20 @@ internal static class RateLimitCommand
         var connections = new Option<int>("--connections") { Description = "HTTP/2 connections to the service.", DefaultValueFactory = _ => 2 };
         var aigw = new Option<string?>("--aigw") { Description = "Path of aigw (default: the Release build of this checkout)." };
         var deadline = new Option<int>("--redis-deadline-ms") { Description = "The service's Redis deadline (its default is 10 ms).", DefaultValueFactory = _ => 10 };
+        var maxInFlight = new Option<int>("--max-inflight")
+        {
+            Description = "Open loop: calls due while this many are in flight are not started and count as errors (Envoy would have given up on them); keeps an overloaded run from drowning the driver's own HTTP/2 client.",
+            DefaultValueFactory = _ => 1000,
+        };
+        var cold = new Option<bool>("--cold") { Description = "Cold start: no driver warm-up, so the first run (use --warmup-seconds 0) meets the service as it comes up." };
+        var timeout = new Option<int>("--timeout-ms")
+        {
+            Description = "Each call's deadline, sent as grpc-timeout like Envoy's rate limit filter does (its default timeout is 20 ms); later answers count as errors. 0 = no deadline.",
+            DefaultValueFactory = _ => 20,
+        };
         var command = new Command("ratelimit", "Benchmark `aigw serve ratelimit` on Redis against Redis's own ceiling for the same script.")
         {
-            redis, descriptors, rates, concurrency, duration, warmup, connections, aigw, deadline,
+            redis, descriptors, rates, concurrency, duration, warmup, connections, aigw, deadline, timeout, cold, maxInFlight,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,27 +59,41 @@ internal static class RateLimitCommand
             var channels = Enumerable.Range(0, parse.GetValue(connections)).Select(_ => GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } })).ToArray();
             var clients = channels.Select(c => new RateLimitService.RateLimitServiceClient(c)).ToArray();
             var inFlight = parse.GetValue(concurrency);
-            await output.WriteLineAsync($"aigw serve ratelimit on Redis {redisAddress}; {Environment.ProcessorCount} cores; {parse.GetValue(duration)} s per run").ConfigureAwait(false);
-            await output.WriteLineAsync("| descriptors | load | decisions/s | p50 ms | p99 ms | p99.9 ms | errors | Redis ceiling (redis-benchmark, same script) | ratio |").ConfigureAwait(false);
-            await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
+            TimeSpan? callTimeout = parse.GetValue(timeout) > 0 ? TimeSpan.FromMilliseconds(parse.GetValue(timeout)) : null;
+            await output.WriteLineAsync($"aigw serve ratelimit ({aigwPath}) on Redis {redisAddress}; {MachineInfo.Describe()}; {parse.GetValue(duration)} s per run; call deadline {(callTimeout is { } t ? $"{t.TotalMilliseconds:0} ms" : "none")}; load average {LoadAverage()}").ConfigureAwait(false);
+            await output.WriteLineAsync("| descriptors | load | decisions/s | p50 ms | p99 ms | p99.9 ms | errors | Redis ceiling (redis-benchmark, same script) | ours / ceiling | CPU % aigw / redis / driver / machine | load avg |").ConfigureAwait(false);
+            await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
+            var redisPid = redisServer?.Pid;
             // JIT, thread pool and connections warm up at a moderate load before anything is measured.
-            var warm = new LoadRunner(new RateLimitScenario(clients, 3, users: 10_000), TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), 10_000);
-            await warm.RunFlatOutAsync(16, cancellationToken).ConfigureAwait(false);
+            if (!parse.GetValue(cold))
+            {
+                var warm = new LoadRunner(new RateLimitScenario(clients, 3, users: 10_000), TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), 10_000);
+                await warm.RunFlatOutAsync(16, cancellationToken).ConfigureAwait(false);
+            }
             foreach (var count in parse.GetValue(descriptors)!)
             {
-                var scenario = new RateLimitScenario(clients, count, users: 10_000);
-                var runner = new LoadRunner(scenario, TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(5), 10_000);
-                var ceiling = await RedisCeilingAsync(redisAddress, count, inFlight, cancellationToken).ConfigureAwait(false);
+                var scenario = new RateLimitScenario(clients, count, users: 10_000, callTimeout);
+                var cpu = new CpuWindow(server.Pid, redisPid);
+                var runner = new LoadRunner(scenario, TimeSpan.FromSeconds(parse.GetValue(warmup)), TimeSpan.FromSeconds(parse.GetValue(duration)), TimeSpan.FromSeconds(5), parse.GetValue(maxInFlight))
+                {
+                    WindowOpened = cpu.Open,
+                    WindowClosed = cpu.Close,
+                };
+                var rows = new List<(string Load, LoadStats Stats, CpuFigures Cpu)>();
                 foreach (var rate in parse.GetValue(rates)!)
                 {
-                    var stats = await runner.RunAtRateAsync(rate, cancellationToken).ConfigureAwait(false);
-                    await output.WriteLineAsync(Row(count, $"{rate:0} req/s", stats, ceiling)).ConfigureAwait(false);
-                    await ErrorsAsync(log, stats).ConfigureAwait(false);
+                    rows.Add(($"{rate:0} req/s", await runner.RunAtRateAsync(rate, cancellationToken).ConfigureAwait(false), cpu.Figures));
                 }
 
-                var flat = await runner.RunFlatOutAsync(inFlight, cancellationToken).ConfigureAwait(false);
-                await output.WriteLineAsync(Row(count, $"flat out, {inFlight} in flight", flat, ceiling)).ConfigureAwait(false);
-                await ErrorsAsync(log, flat).ConfigureAwait(false);
+                rows.Add(($"flat out, {inFlight} in flight", await runner.RunFlatOutAsync(inFlight, cancellationToken).ConfigureAwait(false), cpu.Figures));
+
+                // After the runs, so that with --cold the first run meets the service as it comes up.
+                var ceiling = await RedisCeilingAsync(redisAddress, count, inFlight, cancellationToken).ConfigureAwait(false);
+                foreach (var (load, stats, figures) in rows)
+                {
+                    await output.WriteLineAsync(Row(count, load, stats, ceiling, figures)).ConfigureAwait(false);
+                    await ErrorsAsync(log, stats).ConfigureAwait(false);
+                }
             }
 
             foreach (var channel in channels)
@@ -79,9 +107,22 @@ internal static class RateLimitCommand
         return command;
     }
 
-    private static string Row(int descriptors, string load, LoadStats stats, double ceiling) => string.Create(
+    private static string Row(int descriptors, string load, LoadStats stats, double ceiling, CpuFigures cpu) => string.Create(
         CultureInfo.InvariantCulture,
-        $"| {descriptors} | {load} | {stats.Throughput:0} | {Ms(stats.Latency.ValueAtPercentile(50))} | {Ms(stats.Latency.ValueAtPercentile(99))} | {Ms(stats.Latency.ValueAtPercentile(99.9))} | {stats.ErrorCount} | {ceiling:0} calls/s | {(ceiling > 0 ? stats.Throughput / ceiling : 0):0.00} |");
+        $"| {descriptors} | {load} | {stats.Throughput:0} | {Ms(stats.Latency.ValueAtPercentile(50))} | {Ms(stats.Latency.ValueAtPercentile(99))} | {Ms(stats.Latency.ValueAtPercentile(99.9))} | {stats.ErrorCount} | {ceiling:0} calls/s | {(ceiling > 0 ? stats.Throughput / ceiling : 0):0.00} | {cpu.Server:0} / {cpu.Redis:0} / {cpu.Driver:0} / {cpu.Machine:0} | {LoadAverage()} |");
+
+    /// <summary>The 1-minute load average (/proc/loadavg), or "?" elsewhere.</summary>
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
 
     private static async Task ErrorsAsync(TextWriter log, LoadStats stats)
     {
@@ -125,10 +166,44 @@ internal static class RateLimitCommand
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>CPU of the service, Redis, the driver and the machine over one measured window, in % of one core.</summary>
+    private readonly record struct CpuFigures(double Server, double Redis, double Driver, double Machine);
+
+    /// <summary>Reads <see cref="CpuFigures"/> at the opening and closing of a measured window.</summary>
+    private sealed class CpuWindow(int serverPid, int? redisPid)
+    {
+        private readonly int _self = Environment.ProcessId;
+        private ProcessSample _server;
+        private ProcessSample _redis;
+        private ProcessSample _driver;
+        private SystemCpu _machine;
+
+        public CpuFigures Figures { get; private set; }
+
+        public void Open()
+        {
+            _server = ProcessSampler.ReadProc(serverPid);
+            _redis = redisPid is { } pid ? ProcessSampler.ReadProc(pid) : default;
+            _driver = ProcessSampler.ReadProc(_self);
+            _machine = SystemCpu.Read();
+        }
+
+        public void Close()
+        {
+            Figures = new CpuFigures(
+                ProcessSampler.CpuPercent(_server, ProcessSampler.ReadProc(serverPid)),
+                redisPid is { } pid ? ProcessSampler.CpuPercent(_redis, ProcessSampler.ReadProc(pid)) : 0,
+                ProcessSampler.CpuPercent(_driver, ProcessSampler.ReadProc(_self)),
+                SystemCpu.BusyPercent(_machine, SystemCpu.Read()));
+        }
+    }
+
     /// <summary>A child process this run started (and kills by its own id when done).</summary>
     private sealed class ChildProcess(Process process, int port) : IAsyncDisposable
     {
         public int Port => port;
+
+        public int Pid => process.Id;
 
         public static async Task<ChildProcess> StartRedisAsync(CancellationToken cancellationToken)
         {

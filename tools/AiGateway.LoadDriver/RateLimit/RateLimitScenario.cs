@@ -10,14 +10,17 @@ internal sealed class RateLimitScenario : IRequestScenario
 {
     private readonly RateLimitService.RateLimitServiceClient[] _clients;
     private readonly RateLimitRequest[] _requests;
+    private readonly TimeSpan? _timeout;
     private long _next;
 
     /// <param name="clients">One client per connection.</param>
     /// <param name="descriptors">Descriptors per call (1 = user; 3 = user, team, model).</param>
     /// <param name="users">Distinct users, so calls spread over that many counters per descriptor.</param>
-    public RateLimitScenario(RateLimitService.RateLimitServiceClient[] clients, int descriptors, int users)
+    /// <param name="timeout">Each call's deadline (sent as grpc-timeout, as Envoy's rate limit filter does with its timeout), or null for none.</param>
+    public RateLimitScenario(RateLimitService.RateLimitServiceClient[] clients, int descriptors, int users, TimeSpan? timeout = null)
     {
         _clients = clients;
+        _timeout = timeout;
         _requests = new RateLimitRequest[users];
         string[] keys = ["user", "team", "model"];
         for (var u = 0; u < users; u++)
@@ -52,7 +55,8 @@ internal sealed class RateLimitScenario : IRequestScenario
         var n = Interlocked.Increment(ref _next);
         var client = _clients[(uint)n % (uint)_clients.Length];
         var request = _requests[(uint)n % (uint)_requests.Length];
-        var response = await client.ShouldRateLimitAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+        DateTime? deadline = _timeout is { } timeout ? DateTime.UtcNow + timeout : null;
+        var response = await client.ShouldRateLimitAsync(request, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (response.OverallCode != RateLimitResponse.Types.Code.Ok)
         {
             throw new InvalidOperationException("unexpected OVER_LIMIT");
