@@ -37,10 +37,10 @@ public sealed class RenderCommandTests
         Assert.True(service.Exit == 0, service.Error);
         var loaded = new RateLimitConfigLoader().LoadPath(Path.GetDirectoryName(serviceYaml)!);
         Assert.True(loaded.Succeeded, string.Join('\n', loaded.Errors));
-        var filter = Seq(Parse(await File.ReadAllTextAsync(envoyYaml)), "static_resources", "listeners", 0, "filter_chains", 0, "filters", 0, "typed_config", "http_filters")
-            .Single(f => Scalar(f, "name") == "envoy.filters.http.ratelimit");
+        var hcm = Node(Parse(await File.ReadAllTextAsync(envoyYaml)), "static_resources", "listeners", 0, "filter_chains", 0, "filters", 0, "typed_config");
+        var filter = Seq(hcm, "http_filters").Single(f => Scalar(f, "name") == "envoy.filters.http.ratelimit");
         var domain = Scalar(filter, "typed_config", "domain")!;
-        var entries = Seq(filter, "typed_config", "rate_limits");
+        var entries = Seq(hcm, "route_config", "virtual_hosts", 0, "typed_per_filter_config", "envoy.filters.http.ratelimit", "rate_limits");
         Assert.NotEmpty(entries);
         foreach (var entry in entries)
         {

@@ -156,7 +156,10 @@ public sealed class EnvoyBootstrapRendererTests
 
         var root = Parse(EnvoyBootstrapRenderer.Render(snapshot, new EnvoyRenderOptions()));
 
-        var entries = Seq(HttpConnectionManager(root), "http_filters", 1, "typed_config", "rate_limits");
+        var perRoute = Node(HttpConnectionManager(root), "route_config", "virtual_hosts", 0, "typed_per_filter_config", "envoy.filters.http.ratelimit");
+        Assert.Equal("type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute", Scalar(perRoute, "@type"));
+        Assert.False(((YamlMappingNode)Node(HttpConnectionManager(root), "http_filters", 1, "typed_config")).Children.ContainsKey(new YamlScalarNode("rate_limits")));
+        var entries = Seq(perRoute, "rate_limits");
         Assert.Equal(
             [
                 "limit=requests-per-user x-user-id=<x-user-id> | - | False",
