@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace AiGateway.LoadDriver.Hosting;
 
 /// <summary>
-/// <c>noop-server</c>: a minimal Kestrel gRPC ext_proc server, with the same HTTP/2 limits as
+/// <c>noop-server</c>: a minimal Kestrel gRPC ext_proc (and rate-limit) server, with the same HTTP/2 limits as
 /// <c>aigw serve extproc</c> (src/AiGateway.ExtProc/Hosting/ExtProcServer.cs), so the difference to it is our processing.
 /// </summary>
 internal static class NoopServer
@@ -43,6 +43,7 @@ internal static class NoopServer
 
         await using var app = builder.Build();
         app.MapGrpcService<NoopExternalProcessor>();
+        app.MapGrpcService<NoopRateLimitService>();
         await output.WriteLineAsync($"noop ext_proc: gRPC on {endpoint}{(closeEarly ? ", closing streams early" : "")}").ConfigureAwait(false);
         await app.RunAsync(cancellationToken).ConfigureAwait(false);
         return 0;

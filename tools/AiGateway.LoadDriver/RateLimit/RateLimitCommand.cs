@@ -42,9 +42,13 @@ internal static class RateLimitCommand
             Description = "Each call's deadline, sent as grpc-timeout like Envoy's rate limit filter does (its default timeout is 20 ms); later answers count as errors. 0 = no deadline.",
             DefaultValueFactory = _ => 20,
         };
+        var noop = new Option<bool>("--noop")
+        {
+            Description = "Drive this executable's noop-server instead of aigw: a rate-limit service that answers OK without Redis, so the rows show what gRPC, Kestrel and the driver alone cost on this machine.",
+        };
         var command = new Command("ratelimit", "Benchmark `aigw serve ratelimit` on Redis against Redis's own ceiling for the same script.")
         {
-            redis, descriptors, rates, concurrency, duration, warmup, connections, aigw, deadline, timeout, cold, maxInFlight,
+            redis, descriptors, rates, concurrency, duration, warmup, connections, aigw, deadline, timeout, cold, maxInFlight, noop,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -54,13 +58,15 @@ internal static class RateLimitCommand
             var configDirectory = Directory.CreateTempSubdirectory("aigw-rl-bench-").FullName;
             await File.WriteAllTextAsync(Path.Combine(configDirectory, "bench.yaml"), RateLimitScenario.ConfigYaml, cancellationToken).ConfigureAwait(false);
             var port = FreePort();
-            await using var server = await ChildProcess.StartAsync(aigwPath, ["serve", "ratelimit", "--config", configDirectory, "--redis", redisAddress, "--listen", $"127.0.0.1:{port}", "--admin", "off", "--redis-deadline-ms", parse.GetValue(deadline).ToString(CultureInfo.InvariantCulture)], port, cancellationToken).ConfigureAwait(false);
+            await using var server = parse.GetValue(noop)
+                ? await ChildProcess.StartAsync(Environment.ProcessPath!, ["noop-server", "--listen", $"127.0.0.1:{port}"], port, cancellationToken).ConfigureAwait(false)
+                : await ChildProcess.StartAsync(aigwPath, ["serve", "ratelimit", "--config", configDirectory, "--redis", redisAddress, "--listen", $"127.0.0.1:{port}", "--admin", "off", "--redis-deadline-ms", parse.GetValue(deadline).ToString(CultureInfo.InvariantCulture)], port, cancellationToken).ConfigureAwait(false);
 
             var channels = Enumerable.Range(0, parse.GetValue(connections)).Select(_ => GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } })).ToArray();
             var clients = channels.Select(c => new RateLimitService.RateLimitServiceClient(c)).ToArray();
             var inFlight = parse.GetValue(concurrency);
             TimeSpan? callTimeout = parse.GetValue(timeout) > 0 ? TimeSpan.FromMilliseconds(parse.GetValue(timeout)) : null;
-            await output.WriteLineAsync($"aigw serve ratelimit ({aigwPath}) on Redis {redisAddress}; {MachineInfo.Describe()}; {parse.GetValue(duration)} s per run; call deadline {(callTimeout is { } t ? $"{t.TotalMilliseconds:0} ms" : "none")}; load average {LoadAverage()}").ConfigureAwait(false);
+            await output.WriteLineAsync($"{(parse.GetValue(noop) ? "noop rate-limit service (no Redis work)" : $"aigw serve ratelimit ({aigwPath})")} on Redis {redisAddress}; {MachineInfo.Describe()}; {parse.GetValue(duration)} s per run; call deadline {(callTimeout is { } t ? $"{t.TotalMilliseconds:0} ms" : "none")}; load average {LoadAverage()}").ConfigureAwait(false);
             await output.WriteLineAsync("| descriptors | load | decisions/s | p50 ms | p99 ms | p99.9 ms | errors | Redis ceiling (redis-benchmark, same script) | ours / ceiling | CPU % aigw / redis / driver / machine | load avg |").ConfigureAwait(false);
             await output.WriteLineAsync("|---|---|---|---|---|---|---|---|---|---|---|").ConfigureAwait(false);
             var redisPid = redisServer?.Pid;
