@@ -12,8 +12,10 @@ namespace AiGateway.RateLimit.Storage;
 public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
 {
     /// <summary>
-    /// ARGV holds (hits, ttl) per key. Non-negative hits: INCRBY then EXPIRE (0 only touches the key, as the reference
-    /// does for a check). Negative hits: a refund that never goes below zero and never creates a missing key. A negative
+    /// ARGV holds (hits, ttl) per key. Non-negative hits: INCRBY (0 only touches the key, as the reference does for a
+    /// check), then EXPIRE only when the counter was 0 before (the result equals the hits: a new key, or one that only
+    /// checks or refunds have touched). The key's name carries its window, so a TTL of window + jitter set then already
+    /// outlives the window; skipping the reference's EXPIRE on every later call saves a command per counter. Negative hits: a refund that never goes below zero and never creates a missing key. A negative
     /// ttl only reads the counter (0 when missing), for <c>STOP_CACHE_KEY_INCREMENT_WHEN_OVERLIMIT</c>'s first look.
     /// </summary>
     public const string Script = """
@@ -24,8 +26,11 @@ public sealed class RedisRateLimitStore : IRateLimitStore, IAsyncDisposable
           if ttl < 0 then
             results[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
           elseif hits >= 0 then
-            results[i] = redis.call('INCRBY', KEYS[i], hits)
-            redis.call('EXPIRE', KEYS[i], ttl)
+            local value = redis.call('INCRBY', KEYS[i], hits)
+            results[i] = value
+            if value == hits then
+              redis.call('EXPIRE', KEYS[i], ttl)
+            end
           else
             local current = tonumber(redis.call('GET', KEYS[i]) or '')
             if current == nil then

@@ -47,6 +47,19 @@ public sealed class RedisRateLimitStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sets_a_counters_time_to_live_when_it_is_created_and_leaves_it_while_the_count_grows()
+    {
+        await using var store = await StoreAsync();
+        await using var client = await ClientAsync();
+
+        await ApplyAsync(store, Op("created_1", 1, 60, false));
+        await ApplyAsync(store, Op("created_1", 1, 3600, false));
+        await ApplyAsync(store, Op("created_1", 0, 3600, false));
+
+        Assert.InRange((await client.GetDatabase().KeyTimeToLiveAsync("created_1"))!.Value.TotalSeconds, 1, 60);
+    }
+
+    [Fact]
     public async Task Sends_the_prepared_script_by_hash_after_the_first_call()
     {
         await using var store = await StoreAsync();
