@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text.Json;
 using AiGateway.Core.Schemas.OpenAi;
@@ -15,7 +14,6 @@ namespace AiGateway.Core.Translation;
 /// </summary>
 public sealed class BedrockEmbeddingsResponseTranslator(string requestedModel, bool base64) : IResponseTranslator
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private int _status;
     private bool _error;
@@ -100,42 +98,6 @@ public sealed class BedrockEmbeddingsResponseTranslator(string requestedModel, b
         var tokens = root.TryGetProperty("inputTextTokenCount", out var count) && count.ValueKind == JsonValueKind.Number ? count.GetInt64() : _headerTokens ?? 0;
         _usage = new TokenUsage(tokens, 0, tokens, 0, root.TryGetProperty("inputTextTokenCount", out _) || _headerTokens is not null);
 
-        using var writer = new Utf8JsonWriter(output, WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("object"u8, "list");
-        writer.WriteStartArray("data"u8);
-        for (var i = 0; i < vectors.Count; i++)
-        {
-            writer.WriteStartObject();
-            writer.WriteString("object"u8, "embedding");
-            writer.WriteNumber("index"u8, i);
-            if (base64)
-            {
-                var bytes = new byte[vectors[i].GetArrayLength() * sizeof(float)];
-                var offset = 0;
-                foreach (var value in vectors[i].EnumerateArray())
-                {
-                    BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), value.GetSingle());
-                    offset += sizeof(float);
-                }
-
-                writer.WriteBase64String("embedding"u8, bytes);
-            }
-            else
-            {
-                writer.WritePropertyName("embedding"u8);
-                vectors[i].WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteString("model"u8, requestedModel);
-        writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("prompt_tokens"u8, tokens);
-        writer.WriteNumber("total_tokens"u8, tokens);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
+        OpenAiEmbeddingListWriter.Write(output, vectors, requestedModel, tokens, base64);
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text.Json;
 using AiGateway.Core.Schemas.Gemini;
 using AiGateway.Core.Schemas.OpenAi;
@@ -18,7 +17,6 @@ namespace AiGateway.Core.Translation;
 /// <param name="base64">True to answer base64 strings instead of float arrays.</param>
 public sealed class GeminiEmbeddingsResponseTranslator(string model, bool base64) : IResponseTranslator
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private int _status;
     private bool _error;
@@ -109,73 +107,6 @@ public sealed class GeminiEmbeddingsResponseTranslator(string model, bool base64
         }
 
         _usage = new TokenUsage(tokens, 0, tokens, 0, reported);
-        using var writer = new Utf8JsonWriter(output, WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("object"u8, "list");
-        writer.WriteStartArray("data"u8);
-        for (var i = 0; i < vectors.Count; i++)
-        {
-            var values = vectors[i];
-            if (values.ValueKind != JsonValueKind.Array)
-            {
-                throw new InvalidOperationException("An embedding has no values.");
-            }
-
-            writer.WriteStartObject();
-            writer.WriteString("object"u8, "embedding");
-            writer.WriteNumber("index"u8, i);
-            writer.WritePropertyName("embedding"u8);
-            if (base64)
-            {
-                WriteBase64(writer, values);
-            }
-            else
-            {
-                writer.WriteStartArray();
-                foreach (var value in values.EnumerateArray())
-                {
-                    if (value.ValueKind != JsonValueKind.Number)
-                    {
-                        throw new InvalidOperationException("An embedding value is not a number.");
-                    }
-
-                    value.WriteTo(writer);
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteString("model"u8, model);
-        writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("prompt_tokens"u8, tokens);
-        writer.WriteNumber("total_tokens"u8, tokens);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
-    /// <summary>The vector as little-endian float32 bytes in base64, as OpenAI answers <c>encoding_format: base64</c>.</summary>
-    private static void WriteBase64(Utf8JsonWriter writer, JsonElement values)
-    {
-        var length = values.GetArrayLength() * sizeof(float);
-        var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-        try
-        {
-            var offset = 0;
-            foreach (var value in values.EnumerateArray())
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), value.GetSingle());
-                offset += sizeof(float);
-            }
-
-            writer.WriteBase64StringValue(bytes.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
+        OpenAiEmbeddingListWriter.Write(output, vectors, model, tokens, base64);
     }
 }

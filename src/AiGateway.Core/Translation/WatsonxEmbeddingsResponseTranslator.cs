@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Text.Json;
 using AiGateway.Core.Schemas.OpenAi;
 using AiGateway.Core.Tokens;
@@ -13,7 +12,6 @@ namespace AiGateway.Core.Translation;
 /// </summary>
 public sealed class WatsonxEmbeddingsResponseTranslator(string requestedModel, bool base64) : IResponseTranslator
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private bool _error;
     private int _status;
@@ -73,63 +71,12 @@ public sealed class WatsonxEmbeddingsResponseTranslator(string requestedModel, b
         _usage = new TokenUsage(tokens, 0, tokens, 0, true);
         var model = root.TryGetProperty("model_id", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : requestedModel;
 
-        using var writer = new Utf8JsonWriter(output, WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("object"u8, "list");
-        writer.WriteStartArray("data"u8);
-        var index = 0;
+        var vectors = new List<JsonElement>();
         foreach (var result in results.EnumerateArray())
         {
-            var embedding = result.GetProperty("embedding");
-            writer.WriteStartObject();
-            writer.WriteString("object"u8, "embedding");
-            writer.WriteNumber("index"u8, index++);
-            writer.WritePropertyName("embedding"u8);
-            if (base64)
-            {
-                WriteBase64(writer, embedding);
-            }
-            else
-            {
-                writer.WriteStartArray();
-                foreach (var value in embedding.EnumerateArray())
-                {
-                    writer.WriteNumberValue(value.GetDouble());
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndObject();
+            vectors.Add(result.GetProperty("embedding"));
         }
 
-        writer.WriteEndArray();
-        writer.WriteString("model"u8, model);
-        writer.WriteStartObject("usage"u8);
-        writer.WriteNumber("prompt_tokens"u8, tokens);
-        writer.WriteNumber("total_tokens"u8, tokens);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
-
-    private static void WriteBase64(Utf8JsonWriter writer, JsonElement embedding)
-    {
-        var length = embedding.GetArrayLength() * sizeof(float);
-        var bytes = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-        try
-        {
-            var offset = 0;
-            foreach (var value in embedding.EnumerateArray())
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(offset), value.GetSingle());
-                offset += sizeof(float);
-            }
-
-            writer.WriteBase64StringValue(bytes.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
+        OpenAiEmbeddingListWriter.Write(output, vectors, model, tokens, base64);
     }
 }
