@@ -14,7 +14,6 @@ namespace AiGateway.Core.Translation;
 /// </summary>
 public sealed class BedrockEmbeddingsResponseTranslator(string requestedModel, bool base64) : IResponseTranslator
 {
-
     private int _status;
     private bool _error;
     private string? _errorType;

@@ -17,7 +17,6 @@ namespace AiGateway.Core.Translation;
 /// <param name="base64">True to answer base64 strings instead of float arrays.</param>
 public sealed class GeminiEmbeddingsResponseTranslator(string model, bool base64) : IResponseTranslator
 {
-
     private int _status;
     private bool _error;
     private TokenUsage _usage;

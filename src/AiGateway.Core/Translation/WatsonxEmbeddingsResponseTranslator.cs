@@ -12,7 +12,6 @@ namespace AiGateway.Core.Translation;
 /// </summary>
 public sealed class WatsonxEmbeddingsResponseTranslator(string requestedModel, bool base64) : IResponseTranslator
 {
-
     private bool _error;
     private int _status;
     private TokenUsage _usage;
