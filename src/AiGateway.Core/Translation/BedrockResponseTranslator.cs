@@ -194,55 +194,7 @@ public sealed class BedrockResponseTranslator(string requestedModel, bool reques
         }
 
         using var writer = new Utf8JsonWriter(output, WriterOptions);
-        writer.WriteStartObject();
-        writer.WriteString("id"u8, _id);
-        writer.WriteString("object"u8, "chat.completion");
-        writer.WriteNumber("created"u8, created);
-        writer.WriteString("model"u8, requestedModel);
-        writer.WriteStartArray("choices"u8);
-        writer.WriteStartObject();
-        writer.WriteNumber("index"u8, 0);
-        writer.WriteStartObject("message"u8);
-        writer.WriteString("role"u8, "assistant");
-        if (hasText || tools.Count == 0)
-        {
-            writer.WriteString("content"u8, text.ToString());
-        }
-        else
-        {
-            writer.WriteNull("content"u8);
-        }
-
-        if (reasoning is not null)
-        {
-            writer.WriteString("reasoning_content"u8, reasoning);
-        }
-
-        if (tools.Count > 0)
-        {
-            writer.WriteStartArray("tool_calls"u8);
-            foreach (var tool in tools)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("id"u8, tool.GetProperty("toolUseId").GetString());
-                writer.WriteString("type"u8, "function");
-                writer.WriteStartObject("function"u8);
-                writer.WriteString("name"u8, tool.GetProperty("name").GetString());
-                writer.WriteString("arguments"u8, tool.TryGetProperty("input", out var input) ? input.GetRawText() : "{}");
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
-        writer.WriteNull("refusal"u8);
-        writer.WriteEndObject();
-        writer.WriteNull("logprobs"u8);
-        var finishReason = FinishReason(stopReason);
-        writer.WriteString("finish_reason"u8, finishReason == "tool_calls" && tools.Count == 0 ? "stop" : finishReason);
-        writer.WriteEndObject();
-        writer.WriteEndArray();
+        OpenAiChatCompletionWriter.WriteStartWithChoice(writer, _id, created, requestedModel, text.ToString(), hasText, reasoning, tools, "toolUseId", FinishReason(stopReason));
         WriteUsageObject(writer);
         writer.WriteEndObject();
     }
