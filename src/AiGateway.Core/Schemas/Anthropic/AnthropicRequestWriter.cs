@@ -171,7 +171,7 @@ public static class AnthropicRequestWriter
                 wrote = true;
             }
 
-            var text = TextOf(message);
+            var text = OpenAiMessageText.TextOf(message);
             if (text is null)
             {
                 return new ClientError(400, "System and developer messages must contain text.", "invalid_request_error", "messages", "invalid_content");
@@ -275,9 +275,9 @@ public static class AnthropicRequestWriter
             writer.WriteStartObject();
             writer.WriteString("type"u8, "tool_result");
             writer.WriteString("tool_use_id"u8, message.TryGetProperty("tool_call_id", out var id) ? id.GetString() : string.Empty);
-            var text = TextOf(message) ?? string.Empty;
+            var text = OpenAiMessageText.TextOf(message) ?? string.Empty;
             writer.WriteString("content"u8, text);
-            if (IsErrorObject(text))
+            if (OpenAiMessageText.IsErrorObject(text))
             {
                 writer.WriteBoolean("is_error"u8, true);
             }
@@ -565,54 +565,4 @@ public static class AnthropicRequestWriter
 
     private static string? Role(JsonElement message) =>
         message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out var role) ? role.GetString() : null;
-
-    /// <summary>A message's text: a string content, or its text parts joined; null if it has other parts.</summary>
-    private static string? TextOf(JsonElement message)
-    {
-        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
-        {
-            return string.Empty;
-        }
-
-        if (content.ValueKind == JsonValueKind.String)
-        {
-            return content.GetString();
-        }
-
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        var texts = new List<string>();
-        foreach (var part in content.EnumerateArray())
-        {
-            if (!part.TryGetProperty("type", out var type) || type.GetString() != "text")
-            {
-                return null;
-            }
-
-            texts.Add(part.TryGetProperty("text", out var text) ? text.GetString() ?? string.Empty : string.Empty);
-        }
-
-        return string.Join('\n', texts);
-    }
-
-    private static bool IsErrorObject(string text)
-    {
-        if (!text.TrimStart().StartsWith('{'))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var parsed = JsonDocument.Parse(text);
-            return parsed.RootElement.ValueKind == JsonValueKind.Object && parsed.RootElement.TryGetProperty("error", out _);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
 }

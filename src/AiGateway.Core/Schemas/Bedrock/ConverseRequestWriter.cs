@@ -153,7 +153,7 @@ public static class ConverseRequestWriter
                 continue;
             }
 
-            var text = TextOf(message);
+            var text = OpenAiMessageText.TextOf(message);
             if (text is null)
             {
                 return new ClientError(400, $"messages[{index}]: system and developer messages must contain text only.", "invalid_request_error", $"messages[{index}].content", "invalid_content");
@@ -301,7 +301,7 @@ public static class ConverseRequestWriter
         writer.WriteStartArray();
         if (role is "tool" or "function")
         {
-            var text = TextOf(message);
+            var text = OpenAiMessageText.TextOf(message);
             if (text is null)
             {
                 return (0, true, new ClientError(400, $"messages[{index}]: tool results must be text.", "invalid_request_error", $"messages[{index}].content", "invalid_content"));
@@ -318,7 +318,7 @@ public static class ConverseRequestWriter
             writer.WriteString("text"u8, text);
             writer.WriteEndObject();
             writer.WriteEndArray();
-            if (IsErrorObject(text))
+            if (OpenAiMessageText.IsErrorObject(text))
             {
                 writer.WriteString("status"u8, "error");
             }
@@ -736,54 +736,4 @@ public static class ConverseRequestWriter
 
     private static string? Role(JsonElement message) =>
         message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out var role) && role.ValueKind == JsonValueKind.String ? role.GetString() : null;
-
-    /// <summary>A message's text: a string content, or its text parts joined; null if it has other parts.</summary>
-    private static string? TextOf(JsonElement message)
-    {
-        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
-        {
-            return string.Empty;
-        }
-
-        if (content.ValueKind == JsonValueKind.String)
-        {
-            return content.GetString();
-        }
-
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        var texts = new List<string>();
-        foreach (var part in content.EnumerateArray())
-        {
-            if (!part.TryGetProperty("type", out var type) || type.GetString() != "text")
-            {
-                return null;
-            }
-
-            texts.Add(part.TryGetProperty("text", out var text) ? text.GetString() ?? string.Empty : string.Empty);
-        }
-
-        return string.Join('\n', texts);
-    }
-
-    private static bool IsErrorObject(string text)
-    {
-        if (!text.TrimStart().StartsWith('{'))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var parsed = JsonDocument.Parse(text);
-            return parsed.RootElement.ValueKind == JsonValueKind.Object && parsed.RootElement.TryGetProperty("error", out _);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
 }

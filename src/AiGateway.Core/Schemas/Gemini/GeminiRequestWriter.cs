@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using AiGateway.Core.Schemas.OpenAi;
 using AiGateway.Core.Translation;
 
 namespace AiGateway.Core.Schemas.Gemini;
@@ -126,7 +127,7 @@ public static class GeminiRequestWriter
                 continue;
             }
 
-            var text = TextOf(message);
+            var text = OpenAiMessageText.TextOf(message);
             if (text is null)
             {
                 return new ClientError(400, "System and developer messages must contain text.", "invalid_request_error", "messages", "invalid_content");
@@ -368,7 +369,7 @@ public static class GeminiRequestWriter
                 $"messages[{index}].tool_call_id '{id}' does not match a tool call of an earlier assistant message; Gemini needs the function's name.");
         }
 
-        var text = TextOf(message);
+        var text = OpenAiMessageText.TextOf(message);
         if (text is null)
         {
             return new ClientError(400, $"messages[{index}]: tool messages must contain text.", "invalid_request_error", $"messages[{index}].content", "invalid_content");
@@ -835,36 +836,4 @@ public static class GeminiRequestWriter
 
     private static string? Role(JsonElement message) =>
         message.ValueKind == JsonValueKind.Object && message.TryGetProperty("role", out var role) ? role.GetString() : null;
-
-    /// <summary>A message's text: a string content, or its text parts joined; null if it has other parts.</summary>
-    private static string? TextOf(JsonElement message)
-    {
-        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
-        {
-            return string.Empty;
-        }
-
-        if (content.ValueKind == JsonValueKind.String)
-        {
-            return content.GetString();
-        }
-
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        var texts = new List<string>();
-        foreach (var part in content.EnumerateArray())
-        {
-            if (!part.TryGetProperty("type", out var type) || type.GetString() != "text")
-            {
-                return null;
-            }
-
-            texts.Add(part.TryGetProperty("text", out var text) ? text.GetString() ?? string.Empty : string.Empty);
-        }
-
-        return string.Join('\n', texts);
-    }
 }

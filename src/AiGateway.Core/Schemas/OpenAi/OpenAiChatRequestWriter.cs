@@ -350,7 +350,7 @@ public static class OpenAiChatRequestWriter
         if (block.TryGetProperty("is_error", out var isError) && isError.ValueKind == JsonValueKind.True)
         {
             var text = !hasContent ? string.Empty : content.ValueKind == JsonValueKind.String ? content.GetString()! : JoinedText(content);
-            writer.WriteString("content"u8, IsErrorObject(text) ? text : ErrorObject(text));
+            writer.WriteString("content"u8, OpenAiMessageText.IsErrorObject(text) ? text : ErrorObject(text));
         }
         else if (hasContent)
         {
@@ -759,24 +759,6 @@ public static class OpenAiChatRequestWriter
         }
 
         return text.ToString();
-    }
-
-    private static bool IsErrorObject(string text)
-    {
-        if (!text.TrimStart().StartsWith('{'))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var parsed = JsonDocument.Parse(text);
-            return parsed.RootElement.ValueKind == JsonValueKind.Object && parsed.RootElement.TryGetProperty("error", out _);
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     private static string ErrorObject(string text)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using AiGateway.Core.Schemas.OpenAi;
 using AiGateway.Core.Configuration;
 using AiGateway.Core.Translation;
 
@@ -159,7 +160,7 @@ public static class WatsonxChatRequestWriter
 
     private static ClientError? WriteTextMessage(Utf8JsonWriter writer, string role, JsonElement message, int index, bool withName)
     {
-        if (TextOf(message) is not { } text)
+        if (OpenAiMessageText.TextOf(message) is not { } text)
         {
             return new ClientError(400, $"messages[{index}] must contain text only.", "invalid_request_error", $"messages[{index}].content", "invalid_content");
         }
@@ -230,7 +231,7 @@ public static class WatsonxChatRequestWriter
     private static ClientError? WriteAssistantMessage(Utf8JsonWriter writer, JsonElement message, int index)
     {
         var hasCalls = message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array && calls.GetArrayLength() > 0;
-        var text = TextOf(message);
+        var text = OpenAiMessageText.TextOf(message);
         if (text is null)
         {
             return new ClientError(400, $"messages[{index}]: assistant content must be text.", "invalid_request_error", $"messages[{index}].content", "invalid_content");
@@ -278,7 +279,7 @@ public static class WatsonxChatRequestWriter
             return new ClientError(400, $"messages[{index}]: a tool message needs tool_call_id.", "invalid_request_error", $"messages[{index}].tool_call_id", "missing_required_parameter");
         }
 
-        if (TextOf(message) is not { } text)
+        if (OpenAiMessageText.TextOf(message) is not { } text)
         {
             return new ClientError(400, $"messages[{index}]: tool content must be text.", "invalid_request_error", $"messages[{index}].content", "invalid_content");
         }
@@ -420,37 +421,5 @@ public static class WatsonxChatRequestWriter
         {
             writer.WriteString("name"u8, name.GetString());
         }
-    }
-
-    /// <summary>A message's text: a string content, or its text parts joined; null if it has other parts.</summary>
-    private static string? TextOf(JsonElement message)
-    {
-        if (!message.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
-        {
-            return string.Empty;
-        }
-
-        if (content.ValueKind == JsonValueKind.String)
-        {
-            return content.GetString();
-        }
-
-        if (content.ValueKind != JsonValueKind.Array)
-        {
-            return null;
-        }
-
-        var texts = new List<string>();
-        foreach (var part in content.EnumerateArray())
-        {
-            if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.GetString() != "text")
-            {
-                return null;
-            }
-
-            texts.Add(part.TryGetProperty("text", out var text) ? text.GetString() ?? string.Empty : string.Empty);
-        }
-
-        return string.Join('\n', texts);
     }
 }
